@@ -1,0 +1,22 @@
+# Every dependency is a Debian package found with find_package; nothing is downloaded.
+find_package(Threads REQUIRED)
+find_package(Boost 1.74 REQUIRED)                 # libboost-dev (Boost.Process, header-only)
+find_package(CLI11 REQUIRED)                      # libcli11-dev
+find_package(nlohmann_json 3 REQUIRED)            # nlohmann-json3-dev
+find_package(SQLite3 REQUIRED)                   # libsqlite3-dev
+find_package(SQLiteCpp REQUIRED)                  # libsqlitecpp-dev
+find_package(pugixml REQUIRED)                    # libpugixml-dev
+find_package(tomlplusplus REQUIRED)               # libtomlplusplus-dev (config files with comments)
+if(BISECTR_TESTS)
+  find_package(doctest REQUIRED)                  # doctest-dev
+endif()
+
+# bisectr_module(NAME SOURCES ... DEPS ...): one static library per source folder, so that a
+# module and its unit tests build on their own; bisectr_lib links them all for the binary.
+function(bisectr_module name)
+  cmake_parse_arguments(M "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(bisectr_${name} STATIC ${M_SOURCES})
+  target_include_directories(bisectr_${name} PUBLIC ${PROJECT_SOURCE_DIR}/include)
+  target_link_libraries(bisectr_${name} PUBLIC ${M_DEPS} PRIVATE bisectr_warnings)
+  set_property(GLOBAL APPEND PROPERTY BISECTR_MODULES bisectr_${name})
+endfunction()

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "bisectr/model/run.hpp"
+#include "bisectr/model/test_result.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bisectr::repository {
+
+/// What a new run is: when it started, where it came from, extra key/values (seed, command, session).
+struct NewRun {
+  model::TimePoint started{};
+  std::string source;
+  std::map<std::string, std::string> metadata;
+};
+
+/// Writes one run inside one transaction: nothing is visible until commit(); destroying the
+/// writer without commit() rolls everything back, leaving the repository as it was.
+class RunWriter
+{
+public:
+  virtual ~RunWriter() = default;
+  /// Adds a result; results of a worker must arrive in its execution order (sequence).
+  virtual void add_result(const model::TestResult& result) = 0;
+  /// Records (or replaces) a worker's resources.
+  virtual void set_worker(const model::WorkerInfo& worker) = 0;
+  virtual void set_state(model::RunState state) = 0;
+  virtual void set_duration(double seconds) = 0;
+  virtual void set_metadata(const std::string& key, const std::string& value) = 0;
+  /// Commits the transaction and returns the new run's id.
+  virtual model::RunId commit() = 0;
+};
+
+/// The per-test statistics a scheduler or `slowest` needs.
+struct TestTiming {
+  std::string test_id;
+  double seconds = 0.0;
+};
+
+/// The store of every run; the SQLite implementation is the only one that touches SQLite.
+class Repository
+{
+public:
+  virtual ~Repository() = default;
+
+  /// Starts writing a run (takes the write lock, waiting for other writers).
+  virtual std::unique_ptr<RunWriter> begin_run(const NewRun& run) = 0;
+
+  /// All runs, oldest first.
+  virtual std::vector<model::RunSummary> list_runs() const = 0;
+  /// The newest run's id, if any.
+  virtual std::optional<model::RunId> latest_run() const = 0;
+  virtual std::optional<model::RunSummary> run_summary(model::RunId id) const = 0;
+  /// A run's results ordered by worker then sequence; attachments only when asked.
+  virtual std::vector<model::TestResult> results(model::RunId id, bool with_attachments) const = 0;
+  /// A run's failing results (fail, error, uxsuccess) with their attachments.
+  virtual std::vector<model::TestResult> failing(model::RunId id) const = 0;
+  virtual std::vector<model::WorkerInfo> workers(model::RunId id) const = 0;
+  /// Test ids a worker ran, in execution order.
+  virtual std::vector<std::string> worker_order(model::RunId id, const std::string& worker) const = 0;
+  /// The n slowest tests of a run, slowest first.
+  virtual std::vector<TestTiming> slowest(model::RunId id, std::size_t n) const = 0;
+  /// Each test's duration in its most recent successful run (for balancing workers).
+  virtual std::map<std::string, double> recent_durations() const = 0;
+  /// Deletes a run and everything it owns; false if there was no such run.
+  virtual bool remove_run(model::RunId id) = 0;
+};
+
+/// Opens the SQLite repository in dir (dir/bisectr.db); creates it when create is true and it
+/// does not exist; throws util::RepositoryError when it cannot (or util::UsageError when absent).
+std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create);
+
+} // namespace bisectr::repository
