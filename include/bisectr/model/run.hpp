@@ -27,10 +27,17 @@ struct Resources {
   std::string in_progress_test;            ///< the test that had started but not ended when the stream stopped
 };
 
-/// One worker of a run: its name, the resources it used.
+/// One memory sample of a worker's process tree.
+struct MemoryPoint {
+  double seconds = 0.0;        ///< since the worker started
+  std::int64_t rss_bytes = 0;  ///< resident memory of the whole tree
+};
+
+/// One worker of a run: its name, the resources it used, its memory curve (runner only).
 struct WorkerInfo {
   std::string name;
   Resources resources;
+  std::vector<MemoryPoint> memory_curve;
 };
 
 /// Counts of a run's results by outcome.

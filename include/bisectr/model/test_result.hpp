@@ -26,6 +26,8 @@ struct TestResult {
   std::int64_t sequence = 0;       ///< position in its worker's execution order, from 0
   std::vector<std::string> tags;   ///< tags other than the worker tag
   std::vector<Attachment> attachments;
+  std::optional<std::int64_t> rss_before_bytes;  ///< worker tree memory when the test started (runner only)
+  std::optional<std::int64_t> rss_after_bytes;   ///< worker tree memory when the test ended (runner only)
 
   /// stop - start in seconds, or 0 when either is missing.
   double duration_seconds() const;
