@@ -6,6 +6,7 @@ find_package(nlohmann_json 3 REQUIRED)            # nlohmann-json3-dev
 find_package(SQLite3 REQUIRED)                   # libsqlite3-dev
 find_package(SQLiteCpp REQUIRED)                  # libsqlitecpp-dev
 find_package(pugixml REQUIRED)                    # libpugixml-dev
+find_package(ZLIB REQUIRED)                       # zlib1g-dev (the stream tests check bisectr's CRC32 against it; compressed repository attachments)
 find_package(tomlplusplus REQUIRED)               # libtomlplusplus-dev (config files with comments)
 if(BISECTR_TESTS)
   find_package(doctest REQUIRED)                  # doctest-dev

@@ -30,6 +30,14 @@ void add_subcommands(CLI::App& app, Context& context)
   setup_order(app, context);
   setup_export(app, context);
   setup_remove(app, context);
+  setup_bisect(app, context);
+  setup_flaky(app, context);
+  setup_history(app, context);
+  setup_compare(app, context);
+  setup_stats(app, context);
+  setup_prune(app, context);
+  setup_report(app, context);
+  setup_run(app, context);
 }
 
 } // namespace

@@ -18,6 +18,14 @@ void setup_slowest(CLI::App& app, Context& context);
 void setup_order(CLI::App& app, Context& context);
 void setup_export(CLI::App& app, Context& context);
 void setup_remove(CLI::App& app, Context& context);
+void setup_bisect(CLI::App& app, Context& context);
+void setup_flaky(CLI::App& app, Context& context);
+void setup_history(CLI::App& app, Context& context);
+void setup_compare(CLI::App& app, Context& context);
+void setup_stats(CLI::App& app, Context& context);
+void setup_prune(CLI::App& app, Context& context);
+void setup_report(CLI::App& app, Context& context);
+void setup_run(CLI::App& app, Context& context);
 
 /// Thrown by a subcommand callback to return a non-zero exit status that is not an error.
 struct ExitRequest {

@@ -24,6 +24,7 @@ struct Resources {
   bool timed_out = false;
   bool oom_killed = false;                 ///< SIGKILL bisectr did not send, or the memory limit hit
   std::string memory_limit_method;         ///< "cgroup", "watchdog" or "" when no limit
+  std::string containment;                 ///< how the tree was tracked and killed: "cgroup", "process-tree" or "" (not run here)
   std::string in_progress_test;            ///< the test that had started but not ended when the stream stopped
 };
 

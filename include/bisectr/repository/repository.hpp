@@ -2,7 +2,9 @@
 
 #include "bisectr/model/run.hpp"
 #include "bisectr/model/test_result.hpp"
+#include "bisectr/util/clock.hpp"
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -43,7 +45,11 @@ struct TestTiming {
   double seconds = 0.0;
 };
 
+class SessionStore;
+class History;
+
 /// The store of every run; the SQLite implementation is the only one that touches SQLite.
+/// One object is used by one thread at a time; threads and processes each open their own.
 class Repository
 {
 public:
@@ -70,10 +76,30 @@ public:
   virtual std::map<std::string, double> recent_durations() const = 0;
   /// Deletes a run and everything it owns; false if there was no such run.
   virtual bool remove_run(model::RunId id) = 0;
+
+  /// The bisect session store sharing this repository (see session_store.hpp); throws
+  /// util::RepositoryError when this implementation keeps no sessions.
+  virtual SessionStore& sessions();
+  /// The history queries over this repository (see history.hpp); throws util::RepositoryError
+  /// when this implementation cannot answer them.
+  virtual History& history();
+};
+
+/// Tuning of the SQLite repository; the defaults are what the command line uses.
+struct SqliteOptions {
+  /// How long to wait for another process's write lock before failing with "repository busy".
+  std::chrono::milliseconds busy_timeout{60000};
+  /// Where session timestamps come from; nullptr means the system clock.
+  const util::Clock* clock = nullptr;
 };
 
 /// Opens the SQLite repository in dir (dir/bisectr.db); creates it when create is true and it
 /// does not exist; throws util::RepositoryError when it cannot (or util::UsageError when absent).
 std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create);
+/// As above, with explicit options (busy timeout, clock).
+std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create,
+                                                   const SqliteOptions& options);
+/// The database file of the repository in dir: dir / "bisectr.db".
+std::filesystem::path repository_file(const std::filesystem::path& dir);
 
 } // namespace bisectr::repository

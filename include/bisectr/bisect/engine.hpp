@@ -1,0 +1,105 @@
+#pragma once
+
+#include "bisectr/bisect/hypotheses.hpp"
+#include "bisectr/bisect/posterior.hpp"
+#include "bisectr/bisect/problem.hpp"
+#include "bisectr/bisect/trial.hpp"
+#include "bisectr/bisect/verdict.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <cstddef>
+#include <map>
+#include <optional>
+#include <vector>
+
+namespace bisectr::bisect {
+
+/// The incremental search: plan a round of trials, record their results, repeat until done().
+/// Its whole state is the problem, the options, the pair pool and the recorded trials, so that
+/// to_json() after every record() lets a session resume exactly.
+class Engine
+{
+public:
+  /// Throws util::UsageError on invalid options.
+  Engine(Problem problem, Options options);
+
+  /// The next round: up to options.parallel requests (empty when done()). Record all of them
+  /// before planning again; the same recorded trials and seed always give the same round.
+  std::vector<TrialRequest> plan();
+  /// Adds one trial's outcome; requests must come from plan() (or a stored session).
+  void record(const TrialRequest& request, const TrialResult& result);
+  /// Whether a verdict is final.
+  bool done() const { return m_phase == Phase::Done; }
+  /// The final verdict, or Exhausted with the leading suspects when stopped before done().
+  Verdict verdict() const;
+  /// A snapshot for live display.
+  Progress progress() const;
+
+  /// The full state (problem, options, pair pool, trials) as JSON.
+  nlohmann::json to_json() const;
+  /// Rebuilds an engine from to_json() output; throws util::Error on a malformed document.
+  static Engine from_json(const nlohmann::json& state);
+
+  const Problem& problem() const { return m_problem; }
+  const Options& options() const { return m_options; }
+  const std::vector<Trial>& trials() const { return m_trials; }
+  /// Current posterior (recomputed when trials were added since the last call).
+  const Posterior& posterior() const;
+  const HypothesisSet& hypotheses() const { return m_set; }
+
+private:
+  struct Check
+  {
+    std::vector<std::size_t> subset;
+    bool expect_failure = true;
+    std::size_t budget = 0;
+    std::size_t runs = 0;
+    std::size_t failures = 0;
+    bool resolved() const;
+    bool passed() const;
+  };
+  struct Verification
+  {
+    Members target;
+    std::vector<Check> checks;
+  };
+
+  std::vector<std::size_t> full_order() const;
+  std::vector<std::size_t> reproducing_subset() const;
+  std::vector<std::size_t> control_subset() const;
+  Verification make_verification(const Members& target, std::size_t budget) const;
+  std::vector<TrialRequest> plan_reproduce() const;
+  std::vector<TrialRequest> plan_verification(const Verification& verification) const;
+  std::vector<TrialRequest> plan_search();
+  void maybe_open_pairs();
+  void record_verify(const TrialRequest& request, const TrialResult& result);
+  void finish(VerdictKind kind, Members members);
+  Verdict base_verdict() const;
+  std::size_t next_round() const;
+  std::size_t remaining_runs() const;
+  std::size_t cap_budget(std::size_t wanted, std::size_t slots) const;
+  std::vector<Suspect> leading(std::size_t count) const;
+  bool others_may_exist(std::size_t h, double q) const;
+  double q_plan() const;
+
+  Problem m_problem;
+  Options m_options;
+  RateModel m_model;
+  HypothesisSet m_set;
+  std::vector<Trial> m_trials;
+  Phase m_phase = Phase::Reproduce;
+  VerdictKind m_end = VerdictKind::Exhausted;
+  Members m_end_members;
+  std::optional<Verification> m_verification;
+  std::size_t m_pairs_opened_at = 0; // trials recorded when the pairs opened
+  std::size_t m_failed_verifications = 0;
+  std::size_t m_search_since_failure = 1;
+  std::size_t m_runs = 0;
+  std::size_t m_failures = 0;
+  double m_test_seconds = 0.0;
+  std::map<std::size_t, double> m_round_seconds;
+  mutable std::optional<Posterior> m_posterior;
+};
+
+} // namespace bisectr::bisect

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace bisectr::bisect {
+
+/// A closed interval of probabilities.
+struct Interval
+{
+  double low = 0.0;
+  double high = 1.0;
+};
+
+/// Binary entropy in bits of a probability p in [0, 1].
+double binary_entropy(double p);
+
+/// Expected bits from one run when mass p predicts failure rate q and the rest q0.
+double information_gain(double p, double q, double q0);
+
+/// The most bits one run can give (information_gain maximised over p).
+double capacity(double q, double q0);
+
+/// Fano lower bound on the expected runs to name one of `hypotheses` with the given confidence.
+double information_bound_runs(std::size_t hypotheses, double q, double q0, double confidence);
+
+/// Runs after which a failure of probability q is seen with the given confidence:
+/// ceil(ln(1 - c) / ln(1 - q)), at least 1.
+std::size_t runs_to_reproduce(double q, double confidence);
+
+/// Central interval of the Jeffreys posterior Beta(f + 1/2, p + 1/2) of a failure rate.
+Interval jeffreys_interval(std::uint64_t failures, std::uint64_t passes, double level);
+
+/// Probability of at least k failures in n runs at rate p (binomial upper tail).
+double binomial_tail(std::uint64_t k, std::uint64_t n, double p);
+
+} // namespace bisectr::bisect

@@ -1,0 +1,390 @@
+#include "bisectr/bisect/engine.hpp"
+
+#include "bisectr/bisect/information.hpp"
+#include "bisectr/bisect/planner.hpp"
+#include "bisectr/util/error.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <random>
+
+namespace bisectr::bisect {
+
+namespace {
+
+constexpr double k_search_budget = 0.25;   // runs per search trial = ceil(0.25 / q)
+constexpr double k_pair_open_mass = 0.99;  // pairs open when this much singles mass is in
+constexpr std::size_t k_pair_open_top = 100; // ... the top this many candidates
+constexpr double k_pair_pool_mass = 0.999;   // the pool: the top candidates holding this much
+constexpr std::size_t k_reproduce_rounds = 8; // the reproduction budget is spread over this many rounds
+constexpr double k_min_q = 0.003;
+constexpr double k_verify_level = 0.8; // verification budgets use the low end of this interval of q
+constexpr double k_max_q = 0.995;
+
+std::uint64_t splitmix(std::uint64_t x)
+{
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+std::size_t ceil_div(std::size_t a, std::size_t b)
+{
+  return (a + b - 1) / b;
+}
+
+} // namespace
+
+bool Engine::Check::resolved() const
+{
+  return failures > 0 || runs >= budget;
+}
+
+bool Engine::Check::passed() const
+{
+  return expect_failure ? failures > 0 : (failures == 0 && runs >= budget);
+}
+
+Engine::Engine(Problem problem, Options options)
+    : m_problem(std::move(problem)), m_options(options),
+      m_set(m_problem.candidate_seconds.size(), options.inverse, options.count_observed_failure ? 1U : 0U)
+{
+  validate(m_problem, m_options);
+  // Up to max_pair_candidates the pairs are modelled from the start: opened later, over a pool
+  // picked by the singles model, they can miss a pair whose members look innocent alone.
+  std::size_t m = m_problem.candidate_seconds.size();
+  if (m >= 2 && m <= m_options.max_pair_candidates) {
+    m_set.open_pairs(full_order(), {});
+  }
+}
+
+std::vector<std::size_t> Engine::full_order() const
+{
+  std::vector<std::size_t> all(m_problem.candidate_seconds.size());
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  return all;
+}
+
+std::vector<std::size_t> Engine::reproducing_subset() const
+{
+  return m_options.inverse ? std::vector<std::size_t>{} : full_order();
+}
+
+std::vector<std::size_t> Engine::control_subset() const
+{
+  return m_options.inverse ? full_order() : std::vector<std::size_t>{};
+}
+
+const Posterior& Engine::posterior() const
+{
+  if (!m_posterior) {
+    m_posterior = compute_posterior(m_set, m_model);
+  }
+  return *m_posterior;
+}
+
+std::size_t Engine::next_round() const
+{
+  return m_trials.empty() ? 0 : m_trials.back().request.round + 1;
+}
+
+std::size_t Engine::remaining_runs() const
+{
+  if (m_options.max_runs == 0) {
+    return static_cast<std::size_t>(-1);
+  }
+  return m_options.max_runs > m_runs ? m_options.max_runs - m_runs : 0;
+}
+
+std::size_t Engine::cap_budget(std::size_t wanted, std::size_t slots) const
+{
+  return std::max<std::size_t>(1, std::min(wanted, remaining_runs() / std::max<std::size_t>(1, slots)));
+}
+
+double Engine::q_plan() const
+{
+  return std::clamp(posterior().q_mean, k_min_q, k_max_q);
+}
+
+std::vector<TrialRequest> Engine::plan()
+{
+  if (done()) {
+    return {};
+  }
+  if (m_phase == Phase::Reproduce) {
+    return plan_reproduce();
+  }
+  if (m_verification) {
+    return plan_verification(*m_verification);
+  }
+  maybe_open_pairs();
+  const Posterior& current = posterior();
+  if (current.weights[current.best] >= m_options.confidence && m_search_since_failure > 0) {
+    // The failures that made this hypothesis lead overstate q; a low estimate keeps the checks strong.
+    std::uint32_t base = m_options.count_observed_failure ? 1U : 0U;
+    Interval q = jeffreys_interval(m_set.active_failures(current.best) - base, m_set.active_passes(current.best),
+                                   k_verify_level);
+    std::size_t budget = runs_to_reproduce(std::clamp(q.low, m_options.q_floor, k_max_q), m_options.confidence);
+    return plan_verification(make_verification(m_set.members(current.best), budget));
+  }
+  return plan_search();
+}
+
+std::vector<TrialRequest> Engine::plan_reproduce() const
+{
+  // Short rounds of K copies: stop soon after the first failure, so K workers cut the wall time
+  // without multiplying the runs.
+  std::size_t made = 0;
+  for (const Trial& trial : m_trials) {
+    made += trial.request.kind == TrialKind::Reproduce ? trial.result.runs : 0;
+  }
+  std::size_t total = runs_to_reproduce(m_options.q_floor, m_options.confidence);
+  std::size_t left = total - std::min(total, made);
+  std::size_t copies = std::min(m_options.parallel, std::max<std::size_t>(1, left));
+  std::size_t each = std::min(ceil_div(total, k_reproduce_rounds * m_options.parallel), ceil_div(left, copies));
+  std::vector<TrialRequest> batch(copies);
+  for (TrialRequest& request : batch) {
+    request.subset = reproducing_subset();
+    request.max_runs = cap_budget(std::max<std::size_t>(1, each), copies);
+    request.kind = TrialKind::Reproduce;
+    request.round = next_round();
+  }
+  return batch;
+}
+
+Engine::Verification Engine::make_verification(const Members& target, std::size_t budget) const
+{
+  Verification verification{target, {}};
+  // Earlier non-verification runs of a subset that must pass count towards its check, unless
+  // any of them failed.
+  auto credit = [this](Check check) {
+    std::size_t runs = 0;
+    bool failed = false;
+    for (const Trial& trial : m_trials) {
+      if (trial.request.kind != TrialKind::Verify && trial.request.subset == check.subset) {
+        runs += trial.result.runs;
+        failed = failed || trial.result.failures > 0;
+      }
+    }
+    check.runs = failed ? 0 : std::min(runs, check.budget);
+    return check;
+  };
+  auto without = [this](std::vector<std::size_t> removed) {
+    std::vector<std::size_t> rest;
+    for (std::size_t i : full_order()) {
+      if (std::find(removed.begin(), removed.end(), i) == removed.end()) {
+        rest.push_back(i);
+      }
+    }
+    return rest;
+  };
+  if (!m_options.inverse) {
+    // Sufficient: the members make the victim fail. Needed: without any one of them it passes
+    // (for a single culprit, the victim alone passes).
+    verification.checks.push_back({target, true, budget, 0, 0});
+    for (std::size_t k = 0; !target.empty() && k < target.size(); ++k) {
+      std::vector<std::size_t> rest = target;
+      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
+      verification.checks.push_back(credit({rest, false, budget, 0, 0}));
+    }
+  } else if (target.empty()) {
+    verification.checks.push_back({full_order(), true, budget, 0, 0});
+  } else {
+    // Removing any one member makes the victim fail; with all of them present it passes.
+    for (std::size_t member : target) {
+      verification.checks.push_back({without({member}), true, budget, 0, 0});
+    }
+    verification.checks.push_back(credit({full_order(), false, budget, 0, 0}));
+  }
+  return verification;
+}
+
+std::vector<TrialRequest> Engine::plan_verification(const Verification& verification) const
+{
+  std::vector<std::size_t> open;
+  for (std::size_t k = 0; k < verification.checks.size(); ++k) {
+    if (!verification.checks[k].resolved()) {
+      open.push_back(k);
+    }
+  }
+  std::vector<std::size_t> copies(open.size(), 0);
+  for (std::size_t slot = 0; slot < std::max(m_options.parallel, std::size_t{1}); ++slot) {
+    copies[slot % open.size()] += 1;
+  }
+  std::vector<TrialRequest> batch;
+  for (std::size_t n = 0; n < open.size(); ++n) {
+    const Check& check = verification.checks[open[n]];
+    std::size_t left = check.budget - std::min(check.budget, check.runs);
+    std::size_t count = std::min(copies[n], std::max<std::size_t>(1, left));
+    for (std::size_t c = 0; c < count; ++c) {
+      TrialRequest request;
+      request.subset = check.subset;
+      request.max_runs = cap_budget(ceil_div(std::max<std::size_t>(1, left), count), m_options.parallel);
+      request.kind = TrialKind::Verify;
+      request.round = next_round();
+      request.target = verification.target;
+      request.check = open[n];
+      request.check_runs = verification.checks.front().budget; // the base budget it was built from
+      request.expect_failure = check.expect_failure;
+      batch.push_back(std::move(request));
+    }
+  }
+  return batch;
+}
+
+std::vector<TrialRequest> Engine::plan_search()
+{
+  std::mt19937_64 rng(splitmix(m_options.seed ^ splitmix(m_trials.size())));
+  double q = q_plan();
+  std::size_t budget = static_cast<std::size_t>(std::ceil(k_search_budget / q));
+  std::vector<TrialRequest> batch;
+  bool control_done = std::any_of(m_trials.begin(), m_trials.end(),
+                                  [](const Trial& t) { return t.request.kind == TrialKind::Control; });
+  if (!control_done) {
+    batch.push_back({control_subset(), budget, TrialKind::Control, next_round(), {}, 0, 0, true});
+  }
+  std::vector<double> mass = marginals(m_set, posterior());
+  const std::vector<std::size_t>* previous = nullptr;
+  for (auto it = m_trials.rbegin(); it != m_trials.rend() && previous == nullptr; ++it) {
+    previous = it->request.kind == TrialKind::Search ? &it->request.subset : nullptr;
+  }
+  bool first = true;
+  while (batch.size() < m_options.parallel || batch.empty()) {
+    SubsetChoice choice;
+    if (first) {
+      choice = best_prefix(m_set, posterior(), order_by_mass(mass, m_problem.candidate_seconds));
+    }
+    // A deterministic choice that repeats the last subset can stall: randomise it.
+    if (!first || (previous != nullptr && choice.subset == *previous)) {
+      choice = best_prefix(m_set, posterior(), weighted_random_order(mass, rng));
+    }
+    first = false;
+    batch.push_back({std::move(choice.subset), budget, TrialKind::Search, next_round(), {}, 0, 0, true});
+  }
+  for (TrialRequest& request : batch) {
+    request.max_runs = cap_budget(request.max_runs, batch.size());
+  }
+  return batch;
+}
+
+void Engine::maybe_open_pairs()
+{
+  std::size_t m = m_set.candidates();
+  if (m_set.pairs_open() || m < 2) {
+    return;
+  }
+  // With more candidates than the pair limit, pairs open once the singles search has narrowed
+  // (or a verification failed), over the most suspect candidates.
+  const Posterior& current = posterior();
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  auto heavier = [&](std::size_t x, std::size_t y) {
+    double wx = current.weights[1 + x];
+    double wy = current.weights[1 + y];
+    return wx != wy ? wx > wy : x < y;
+  };
+  std::size_t top_count = std::min(m, k_pair_open_top);
+  std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(top_count - 1), order.end(), heavier);
+  double singles = 0.0;
+  double top = 0.0;
+  for (std::size_t r = 0; r < m; ++r) {
+    singles += current.weights[1 + order[r]];
+    top += r < top_count ? current.weights[1 + order[r]] : 0.0;
+  }
+  if (m_failed_verifications > 0 || top >= k_pair_open_mass * singles) {
+    std::sort(order.begin(), order.end(), heavier);
+    std::size_t limit = 0;
+    for (double held = 0.0; limit < m && held < k_pair_pool_mass * singles; ++limit) {
+      held += current.weights[1 + order[limit]];
+    }
+    limit = std::min(std::max<std::size_t>(limit, 2), std::max<std::size_t>(2, m_options.max_pair_candidates));
+    m_set.open_pairs(std::vector<std::size_t>(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit)),
+                     m_trials);
+    m_pairs_opened_at = m_trials.size();
+    m_posterior.reset();
+  }
+}
+
+void Engine::record(const TrialRequest& request, const TrialResult& result)
+{
+  if (result.failures > result.runs) {
+    throw util::Error("bisect trial reports more failures than runs");
+  }
+  m_trials.push_back({request, result});
+  auto failures = static_cast<std::uint32_t>(result.failures);
+  m_set.add(request.subset, failures, static_cast<std::uint32_t>(result.runs - result.failures));
+  m_posterior.reset();
+  m_runs += result.runs;
+  m_failures += result.failures;
+  m_test_seconds += result.seconds;
+  double& round = m_round_seconds[request.round];
+  round = std::max(round, result.seconds);
+  if (done()) {
+    return;
+  }
+  if (request.kind == TrialKind::Reproduce && m_phase == Phase::Reproduce) {
+    std::size_t made = 0;
+    for (const Trial& trial : m_trials) {
+      made += trial.request.kind == TrialKind::Reproduce ? trial.result.runs : 0;
+    }
+    if (result.failures > 0) {
+      m_phase = Phase::Search;
+    } else if (made >= runs_to_reproduce(m_options.q_floor, m_options.confidence)) {
+      finish(VerdictKind::NotReproducible, {});
+    }
+  } else if (request.kind == TrialKind::Search) {
+    ++m_search_since_failure;
+  } else if (request.kind == TrialKind::Verify) {
+    record_verify(request, result);
+  }
+  if (!done() && remaining_runs() == 0) {
+    finish(VerdictKind::Exhausted, {});
+  }
+}
+
+void Engine::record_verify(const TrialRequest& request, const TrialResult& result)
+{
+  if (!m_verification || m_verification->target != request.target) {
+    m_verification = make_verification(request.target, request.check_runs);
+  }
+  if (request.check >= m_verification->checks.size()) {
+    throw util::Error("bisect verification trial names an unknown check");
+  }
+  Check& check = m_verification->checks[request.check];
+  check.runs += result.runs;
+  check.failures += result.failures;
+  m_phase = Phase::Verify;
+  bool all_passed = true;
+  bool any_failed = false;
+  for (const Check& each : m_verification->checks) {
+    any_failed = any_failed || (each.resolved() && !each.passed());
+    all_passed = all_passed && each.resolved() && each.passed();
+  }
+  if (!any_failed && !all_passed) {
+    return;
+  }
+  // The checks' own runs must also leave the hypothesis at the confidence, or the search goes on.
+  std::size_t h = m_set.index_of(m_verification->target);
+  if (all_passed && h < m_set.size() && posterior().weights[h] >= m_options.confidence) {
+    Members target = m_verification->target;
+    VerdictKind kind = target.empty() ? VerdictKind::FailsAlone : VerdictKind::Found;
+    m_verification.reset();
+    finish(kind, std::move(target));
+    return;
+  }
+  m_verification.reset();
+  ++m_failed_verifications;
+  m_search_since_failure = 0;
+  m_phase = Phase::Search;
+}
+
+void Engine::finish(VerdictKind kind, Members members)
+{
+  m_phase = Phase::Done;
+  m_end = kind;
+  m_end_members = std::move(members);
+}
+
+} // namespace bisectr::bisect

@@ -1,0 +1,83 @@
+#include "bisectr/bisect/information.hpp"
+
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/special_functions/beta.hpp>
+
+#include <algorithm>
+#include <cmath>
+
+namespace bisectr::bisect {
+
+double binary_entropy(double p)
+{
+  if (p <= 0.0 || p >= 1.0) {
+    return 0.0;
+  }
+  return -(p * std::log2(p) + (1.0 - p) * std::log2(1.0 - p));
+}
+
+double information_gain(double p, double q, double q0)
+{
+  double mixed = p * q + (1.0 - p) * q0;
+  return binary_entropy(mixed) - p * binary_entropy(q) - (1.0 - p) * binary_entropy(q0);
+}
+
+double capacity(double q, double q0)
+{
+  // information_gain is concave in p: a golden-section search finds the maximum.
+  const double ratio = (std::sqrt(5.0) - 1.0) / 2.0;
+  double low = 0.0;
+  double high = 1.0;
+  for (int step = 0; step < 100; ++step) {
+    double left = high - ratio * (high - low);
+    double right = low + ratio * (high - low);
+    if (information_gain(left, q, q0) < information_gain(right, q, q0)) {
+      low = left;
+    } else {
+      high = right;
+    }
+  }
+  return information_gain((low + high) / 2.0, q, q0);
+}
+
+double information_bound_runs(std::size_t hypotheses, double q, double q0, double confidence)
+{
+  double bits = confidence * std::log2(static_cast<double>(hypotheses)) - binary_entropy(1.0 - confidence);
+  return std::max(0.0, bits) / capacity(q, q0);
+}
+
+std::size_t runs_to_reproduce(double q, double confidence)
+{
+  if (q >= 1.0) {
+    return 1;
+  }
+  double runs = std::ceil(std::log(1.0 - confidence) / std::log1p(-q));
+  return std::max<std::size_t>(1, static_cast<std::size_t>(runs));
+}
+
+Interval jeffreys_interval(std::uint64_t failures, std::uint64_t passes, double level)
+{
+  boost::math::beta_distribution<double> beta(static_cast<double>(failures) + 0.5, static_cast<double>(passes) + 0.5);
+  double tail = (1.0 - level) / 2.0;
+  Interval interval;
+  interval.low = failures == 0 ? 0.0 : boost::math::quantile(beta, tail);
+  interval.high = passes == 0 ? 1.0 : boost::math::quantile(beta, 1.0 - tail);
+  return interval;
+}
+
+double binomial_tail(std::uint64_t k, std::uint64_t n, double p)
+{
+  if (k == 0) {
+    return 1.0;
+  }
+  if (k > n || p <= 0.0) {
+    return 0.0;
+  }
+  if (p >= 1.0) {
+    return 1.0;
+  }
+  // P(X >= k) for X ~ Binomial(n, p) is the regularised incomplete beta I_p(k, n - k + 1).
+  return boost::math::ibeta(static_cast<double>(k), static_cast<double>(n - k + 1), p);
+}
+
+} // namespace bisectr::bisect

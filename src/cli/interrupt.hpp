@@ -1,0 +1,30 @@
+#pragma once
+
+#include <atomic>
+#include <stop_token>
+#include <thread>
+
+namespace bisectr::cli {
+
+/// Turns SIGINT/SIGTERM into a stop request: while alive, both signals are blocked in every thread
+/// started after it and one thread sigwait()s for them (so nothing runs in a signal handler).
+/// Create it before starting worker threads; a second signal while stopping is ignored.
+class InterruptGuard
+{
+public:
+  InterruptGuard();
+  ~InterruptGuard();
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  /// Token that is stopped when a signal arrives.
+  std::stop_token token() const { return m_source.get_token(); }
+  /// Whether a signal arrived.
+  bool interrupted() const { return m_signal.load() != 0; }
+
+private:
+  std::stop_source m_source;
+  std::atomic<int> m_signal{0};
+  std::jthread m_waiter;
+};
+
+} // namespace bisectr::cli

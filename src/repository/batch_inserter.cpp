@@ -1,0 +1,71 @@
+#include "batch_inserter.hpp"
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+std::string insert_sql(const std::string& target, int columns, int rows)
+{
+  std::string row = "(";
+  for (int c = 0; c < columns; ++c) {
+    row += c == 0 ? "?" : ", ?";
+  }
+  row += ")";
+  std::string sql = "INSERT INTO " + target + " VALUES ";
+  for (int r = 0; r < rows; ++r) {
+    sql += r == 0 ? row : ", " + row;
+  }
+  return sql;
+}
+
+void bind_value(SQLite::Statement& statement, int index, const Value& value)
+{
+  if (const auto* number = std::get_if<std::int64_t>(&value)) {
+    statement.bind(index, *number);
+  } else if (const auto* text = std::get_if<std::string>(&value)) {
+    statement.bindNoCopy(index, *text);
+  } else {
+    statement.bind(index);
+  }
+}
+
+} // namespace
+
+BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows)
+    : m_columns(static_cast<std::size_t>(columns)), m_batch_rows(static_cast<std::size_t>(batch_rows)),
+      m_batch(db, insert_sql(target, columns, batch_rows)), m_single(db, insert_sql(target, columns, 1))
+{
+  m_values.reserve(m_columns * m_batch_rows);
+}
+
+void BatchInserter::push(Value value)
+{
+  m_values.push_back(std::move(value));
+  if (m_values.size() == m_columns * m_batch_rows) {
+    flush();
+  }
+}
+
+void BatchInserter::bind_rows(SQLite::Statement& statement, std::size_t first_row, std::size_t rows)
+{
+  for (std::size_t i = 0; i < rows * m_columns; ++i) {
+    bind_value(statement, static_cast<int>(i + 1), m_values[first_row * m_columns + i]);
+  }
+  statement.exec();
+  statement.reset();
+}
+
+void BatchInserter::flush()
+{
+  const std::size_t rows = m_values.size() / m_columns;
+  if (rows == m_batch_rows) {
+    bind_rows(m_batch, 0, rows);
+  } else {
+    for (std::size_t row = 0; row < rows; ++row) {
+      bind_rows(m_single, row, 1);
+    }
+  }
+  m_values.clear();
+}
+
+} // namespace bisectr::repository::detail

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace bisectr::repository::detail {
+
+/// One bound value: NULL, an integer or a text.
+using Value = std::variant<std::monostate, std::int64_t, std::string>;
+
+/// Inserts rows into one table many at a time (one multi-row INSERT per batch), which saves
+/// SQLite's per-statement work on bulk imports; rows become visible only after flush().
+class BatchInserter
+{
+public:
+  /// target is "table (col1, col2, ...)" with `columns` columns.
+  BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows);
+  /// Appends one value of the current row; a row is complete after `columns` values.
+  void push(Value value);
+  /// Writes the complete rows buffered so far.
+  void flush();
+
+private:
+  void bind_rows(SQLite::Statement& statement, std::size_t first_row, std::size_t rows);
+
+  std::size_t m_columns;
+  std::size_t m_batch_rows;
+  std::vector<Value> m_values;
+  SQLite::Statement m_batch;
+  SQLite::Statement m_single;
+};
+
+} // namespace bisectr::repository::detail

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "bisectr/model/run.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace bisectr::repository::detail {
+
+/// How an attachment's bytes are stored.
+enum class Encoding : int { Raw = 0, Zlib = 1 };
+
+/// Attachments at least this long are zlib-compressed (when that makes them smaller).
+inline constexpr std::size_t k_compress_threshold = 256;
+
+/// Stored form of an attachment body.
+struct EncodedBytes {
+  Encoding encoding = Encoding::Raw;
+  std::string bytes;
+};
+
+/// Compresses bytes with zlib when they are long enough and it saves space.
+EncodedBytes encode_bytes(std::string_view bytes);
+/// Restores stored attachment bodies, reusing one zlib stream across calls (a query that reads
+/// thousands of tracebacks would otherwise set one up per body).
+class Decoder
+{
+public:
+  Decoder();
+  ~Decoder();
+  Decoder(const Decoder&) = delete;
+  Decoder& operator=(const Decoder&) = delete;
+  /// The original bytes; throws util::RepositoryError on corrupt data.
+  std::string decode(Encoding encoding, std::string_view stored, std::size_t original_size);
+
+private:
+  struct State;
+  std::unique_ptr<State> m_state;
+};
+
+/// Restores the original bytes; throws util::RepositoryError on corrupt data.
+std::string decode_bytes(Encoding encoding, std::string_view stored, std::size_t original_size);
+
+/// A memory curve as one compact blob (zlib over fixed-width little-endian pairs).
+std::string encode_memory_curve(const std::vector<model::MemoryPoint>& curve);
+/// Inverse of encode_memory_curve; throws util::RepositoryError on a malformed blob.
+std::vector<model::MemoryPoint> decode_memory_curve(std::string_view blob);
+
+/// Tags as one text field (newline-separated); empty for no tags.
+std::string join_tags(const std::vector<std::string>& tags);
+/// Inverse of join_tags.
+std::vector<std::string> split_tags(std::string_view text);
+
+} // namespace bisectr::repository::detail

@@ -1,0 +1,161 @@
+#include "migrations.hpp"
+
+#include "bisectr/repository/schema.hpp"
+#include "bisectr/util/error.hpp"
+#include "sqlite_support.hpp"
+
+#include <algorithm>
+#include <array>
+#include <string>
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+// Version 1: runs, workers, interned test ids, results, attachments.
+constexpr std::string_view k_v1 = R"sql(
+CREATE TABLE runs (
+  id INTEGER PRIMARY KEY,
+  started_ns INTEGER NOT NULL,
+  duration REAL NOT NULL DEFAULT 0,
+  source TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  total INTEGER NOT NULL DEFAULT 0,
+  passed INTEGER NOT NULL DEFAULT 0,
+  failed INTEGER NOT NULL DEFAULT 0,
+  skipped INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE run_metadata (
+  run INTEGER NOT NULL,
+  key TEXT NOT NULL,
+  value TEXT NOT NULL,
+  PRIMARY KEY (run, key)
+) WITHOUT ROWID;
+CREATE TABLE workers (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  wall_seconds REAL NOT NULL DEFAULT 0,
+  cpu_user_seconds REAL NOT NULL DEFAULT 0,
+  cpu_system_seconds REAL NOT NULL DEFAULT 0,
+  peak_rss_bytes INTEGER NOT NULL DEFAULT 0,
+  exit_code INTEGER,
+  signal INTEGER,
+  killed_by_us INTEGER NOT NULL DEFAULT 0,
+  timed_out INTEGER NOT NULL DEFAULT 0,
+  oom_killed INTEGER NOT NULL DEFAULT 0,
+  memory_limit_method TEXT NOT NULL DEFAULT '',
+  in_progress_test TEXT NOT NULL DEFAULT '',
+  memory_curve BLOB,
+  UNIQUE (run, name)
+);
+CREATE TABLE tests (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+CREATE TABLE results (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL,
+  test INTEGER NOT NULL,
+  worker INTEGER NOT NULL,
+  sequence INTEGER NOT NULL,
+  status INTEGER NOT NULL,
+  start_ns INTEGER,
+  stop_ns INTEGER,
+  rss_before_bytes INTEGER,
+  rss_after_bytes INTEGER,
+  tags TEXT,
+  duration_ns INTEGER GENERATED ALWAYS AS (stop_ns - start_ns) VIRTUAL
+);
+CREATE INDEX results_order ON results (run, worker, sequence, test);
+CREATE INDEX results_failing ON results (run, worker, sequence) WHERE status IN (4, 6, 8);
+CREATE INDEX results_slowest ON results (run, duration_ns);
+CREATE INDEX results_by_test ON results (test, run, status);
+CREATE TABLE strings (
+  id INTEGER PRIMARY KEY,
+  text TEXT NOT NULL UNIQUE
+);
+CREATE TABLE attachments (
+  id INTEGER PRIMARY KEY,
+  run INTEGER NOT NULL,
+  result INTEGER NOT NULL,
+  name INTEGER NOT NULL,
+  mime INTEGER NOT NULL,
+  encoding INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  bytes BLOB NOT NULL
+);
+CREATE INDEX attachments_by_run ON attachments (run, result);
+)sql";
+
+// Version 2: bisect sessions and their trials (issue 4).
+constexpr std::string_view k_v2 = R"sql(
+CREATE TABLE sessions (
+  id INTEGER PRIMARY KEY,
+  kind TEXT NOT NULL,
+  config TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT '',
+  status TEXT NOT NULL,
+  created_ns INTEGER NOT NULL,
+  updated_ns INTEGER NOT NULL
+);
+CREATE TABLE session_trials (
+  session INTEGER NOT NULL,
+  idx INTEGER NOT NULL,
+  trial TEXT NOT NULL,
+  run INTEGER,
+  recorded_ns INTEGER NOT NULL,
+  PRIMARY KEY (session, idx)
+) WITHOUT ROWID;
+CREATE INDEX session_trials_by_run ON session_trials (run) WHERE run IS NOT NULL;
+)sql";
+
+constexpr std::array<Migration, 2> k_migrations = {{{1, k_v1}, {2, k_v2}}};
+
+int read_version(SQLite::Database& db)
+{
+  return db.execAndGet("PRAGMA user_version").getInt();
+}
+
+void check_version(SQLite::Database& db, int current)
+{
+  if (current > k_schema_version) {
+    throw util::RepositoryError("repository schema version " + std::to_string(current) +
+                                " is newer than this bisectr supports (" + std::to_string(k_schema_version) +
+                                "); use a newer bisectr, " + db.getFilename());
+  }
+  if (current == 0 && db.execAndGet("SELECT count(*) FROM sqlite_master").getInt() != 0) {
+    throw util::RepositoryError("not a bisectr repository (tables without a schema version), " + db.getFilename());
+  }
+}
+
+} // namespace
+
+std::span<const Migration> migrations()
+{
+  return k_migrations;
+}
+
+void apply_migrations(SQLite::Database& db, int target_version)
+{
+  if (target_version < 1 || target_version > k_schema_version) {
+    throw util::RepositoryError("no schema version " + std::to_string(target_version));
+  }
+  int current = read_version(db);
+  check_version(db, current);
+  if (current >= target_version) {
+    return;
+  }
+  WriteTransaction transaction(db);
+  current = read_version(db); // another process may have migrated while we waited for the lock
+  check_version(db, current);
+  for (const Migration& migration : k_migrations) {
+    if (migration.version > current && migration.version <= target_version) {
+      db.exec(std::string(migration.sql));
+    }
+  }
+  db.exec("PRAGMA user_version = " + std::to_string(std::max(current, target_version)));
+  transaction.commit();
+}
+
+} // namespace bisectr::repository::detail

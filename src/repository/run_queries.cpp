@@ -1,0 +1,200 @@
+#include "run_queries.hpp"
+
+#include "blob_codec.hpp"
+#include "sqlite_support.hpp"
+
+#include <limits>
+#include <memory>
+#include <sqlite3.h>
+#include <unordered_map>
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+constexpr const char* k_select_results =
+    "SELECT r.id, t.name, r.status, r.start_ns, r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, "
+    "r.rss_after_bytes FROM results r JOIN tests t ON t.id = r.test JOIN workers w ON w.id = r.worker "
+    "WHERE r.run = ?";
+constexpr const char* k_failing_clause = " AND r.status IN (4, 6, 8)";
+constexpr const char* k_order_clause = " ORDER BY r.run, r.worker, r.sequence";
+
+constexpr const char* k_select_attachments =
+    "SELECT a.result, n.text, m.text, a.encoding, a.size, a.bytes FROM attachments a "
+    "JOIN strings n ON n.id = a.name JOIN strings m ON m.id = a.mime";
+
+double seconds_of(std::int64_t ns)
+{
+  return static_cast<double>(ns) / 1e9;
+}
+
+std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
+{
+  if (column.isNull()) {
+    return std::nullopt;
+  }
+  return from_ns(column.getInt64());
+}
+
+model::TestResult result_from_row(const SQLite::Statement& row)
+{
+  model::TestResult result;
+  result.test_id = row.getColumn(1).getString();
+  result.status = static_cast<model::Status>(row.getColumn(2).getInt());
+  result.start = optional_time(row.getColumn(3));
+  result.stop = optional_time(row.getColumn(4));
+  result.worker = row.getColumn(5).getString();
+  result.sequence = row.getColumn(6).getInt64();
+  result.tags = split_tags(row.getColumn(7).getString());
+  result.rss_before_bytes = optional_int64(row.getColumn(8));
+  result.rss_after_bytes = optional_int64(row.getColumn(9));
+  return result;
+}
+
+void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::vector<model::TestResult>& results,
+            const std::unordered_map<std::int64_t, std::size_t>& index_of)
+{
+  std::string sql = k_select_attachments;
+  if (filter == ResultFilter::Failing) {
+    sql += " JOIN results r ON r.id = a.result WHERE a.run = ? AND r.status IN (4, 6, 8)";
+  } else {
+    sql += " WHERE a.run = ?";
+  }
+  sql += " ORDER BY a.result, a.id";
+  SQLite::Statement query(db, sql);
+  query.bind(1, run);
+  Decoder decoder;
+  while (query.executeStep()) {
+    const auto found = index_of.find(query.getColumn(0).getInt64());
+    if (found == index_of.end()) {
+      continue;
+    }
+    model::Attachment attachment;
+    attachment.name = query.getColumn(1).getString();
+    attachment.mime_type = query.getColumn(2).getString();
+    const SQLite::Column body = query.getColumn(5);
+    attachment.bytes = decoder.decode(
+        static_cast<Encoding>(query.getColumn(3).getInt()),
+        std::string_view(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes())),
+        static_cast<std::size_t>(query.getColumn(4).getInt64()));
+    results[found->second].attachments.push_back(std::move(attachment));
+  }
+}
+
+} // namespace
+
+std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId run, ResultFilter filter,
+                                            bool with_attachments)
+{
+  std::string sql = k_select_results;
+  if (filter == ResultFilter::Failing) {
+    sql += k_failing_clause;
+  }
+  sql += k_order_clause;
+  SQLite::Statement query(db, sql);
+  query.bind(1, run);
+  std::vector<model::TestResult> results;
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  while (query.executeStep()) {
+    if (with_attachments) {
+      index_of.emplace(query.getColumn(0).getInt64(), results.size());
+    }
+    results.push_back(result_from_row(query));
+  }
+  if (with_attachments && !results.empty()) {
+    attach(db, run, filter, results, index_of);
+  }
+  return results;
+}
+
+namespace {
+
+model::WorkerInfo worker_from_row(const SQLite::Statement& row)
+{
+  model::WorkerInfo worker;
+  worker.name = row.getColumn(0).getString();
+  model::Resources& r = worker.resources;
+  r.wall_seconds = row.getColumn(1).getDouble();
+  r.cpu_user_seconds = row.getColumn(2).getDouble();
+  r.cpu_system_seconds = row.getColumn(3).getDouble();
+  r.peak_rss_bytes = row.getColumn(4).getInt64();
+  if (!row.getColumn(5).isNull()) {
+    r.exit_code = row.getColumn(5).getInt();
+  }
+  if (!row.getColumn(6).isNull()) {
+    r.signal = row.getColumn(6).getInt();
+  }
+  r.killed_by_us = row.getColumn(7).getInt() != 0;
+  r.timed_out = row.getColumn(8).getInt() != 0;
+  r.oom_killed = row.getColumn(9).getInt() != 0;
+  r.memory_limit_method = row.getColumn(10).getString();
+  r.in_progress_test = row.getColumn(11).getString();
+  worker.memory_curve = decode_memory_curve(column_bytes(row.getColumn(12)));
+  return worker;
+}
+
+} // namespace
+
+std::vector<model::WorkerInfo> read_workers(SQLite::Database& db, model::RunId run)
+{
+  SQLite::Statement query(db, "SELECT name, wall_seconds, cpu_user_seconds, cpu_system_seconds, peak_rss_bytes, "
+                              "exit_code, signal, killed_by_us, timed_out, oom_killed, memory_limit_method, "
+                              "in_progress_test, memory_curve FROM workers WHERE run = ? ORDER BY id");
+  query.bind(1, run);
+  std::vector<model::WorkerInfo> workers;
+  while (query.executeStep()) {
+    workers.push_back(worker_from_row(query));
+  }
+  return workers;
+}
+
+std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId run, const std::string& worker)
+{
+  // The raw C API here: this loop can return hundreds of thousands of ids and SQLiteCpp's
+  // per-column objects cost more than the query itself.
+  sqlite3_stmt* raw = nullptr;
+  const char* sql = "SELECT t.name FROM results r JOIN tests t ON t.id = r.test "
+                    "WHERE r.run = ?1 AND r.worker = (SELECT id FROM workers WHERE run = ?1 AND name = ?2) "
+                    "ORDER BY r.run, r.worker, r.sequence";
+  db.check(sqlite3_prepare_v2(db.getHandle(), sql, -1, &raw, nullptr));
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
+  db.check(sqlite3_bind_int64(raw, 1, run));
+  db.check(sqlite3_bind_text(raw, 2, worker.data(), static_cast<int>(worker.size()), SQLITE_STATIC));
+  std::vector<std::string> order;
+  int status = SQLITE_ROW;
+  while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 0));
+    order.emplace_back(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, 0)));
+  }
+  if (status != SQLITE_DONE) {
+    db.check(status);
+  }
+  return order;
+}
+
+std::vector<TestTiming> read_slowest(SQLite::Database& db, model::RunId run, std::size_t n)
+{
+  SQLite::Statement query(db, "SELECT t.name, r.duration_ns FROM results r JOIN tests t ON t.id = r.test "
+                              "WHERE r.run = ? AND r.duration_ns IS NOT NULL ORDER BY r.duration_ns DESC LIMIT ?");
+  query.bind(1, run);
+  query.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max())));
+  std::vector<TestTiming> slowest;
+  while (query.executeStep()) {
+    slowest.push_back({query.getColumn(0).getString(), seconds_of(query.getColumn(1).getInt64())});
+  }
+  return slowest;
+}
+
+std::map<std::string, double> read_recent_durations(SQLite::Database& db)
+{
+  // SQLite takes the bare column duration_ns from the row that holds max(run).
+  SQLite::Statement query(db, "SELECT t.name, r.duration_ns, max(r.run) FROM results r JOIN tests t ON t.id = r.test "
+                              "WHERE r.status = 3 AND r.duration_ns IS NOT NULL GROUP BY r.test");
+  std::map<std::string, double> durations;
+  while (query.executeStep()) {
+    durations.emplace(query.getColumn(0).getString(), seconds_of(query.getColumn(1).getInt64()));
+  }
+  return durations;
+}
+
+} // namespace bisectr::repository::detail

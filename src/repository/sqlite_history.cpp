@@ -1,0 +1,374 @@
+#include "sqlite_history.hpp"
+
+#include "bisectr/util/error.hpp"
+#include "sqlite_repository.hpp"
+#include "sqlite_support.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <memory>
+#include <sqlite3.h>
+#include <unordered_map>
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+// Counted results (passed: success 3, xfail 7; failed: uxsuccess 4, fail 6, error 8) in
+// (test, run) order, straight from the covering index results_by_test (named, because the
+// planner otherwise prefers an index on run and sorts). The failure queries read the partial
+// index of failing results only.
+constexpr const char* k_counted_sql =
+    "SELECT test, run, status IN (4, 6, 8) FROM results INDEXED BY results_by_test WHERE status IN (3, 4, 6, 7, 8) "
+    "AND run IN (SELECT id FROM runs WHERE started_ns >= ?1) ORDER BY test, run";
+
+constexpr const char* k_failure_workers_sql = R"sql(
+SELECT r.test, w.name, count(*) FROM results r INDEXED BY results_failing JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker
+WHERE r.status IN (4, 6, 8) AND ru.started_ns >= ?1 GROUP BY r.test, w.name
+)sql";
+
+constexpr const char* k_failure_predecessors_sql = R"sql(
+SELECT r.test, coalesce(pt.name, ''), count(*) FROM results r INDEXED BY results_failing JOIN runs ru ON ru.id = r.run
+LEFT JOIN results p ON p.run = r.run AND p.worker = r.worker AND p.sequence = r.sequence - 1
+LEFT JOIN tests pt ON pt.id = p.test
+WHERE r.status IN (4, 6, 8) AND ru.started_ns >= ?1 GROUP BY r.test, pt.name
+)sql";
+
+std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
+{
+  if (column.isNull()) {
+    return std::nullopt;
+  }
+  return from_ns(column.getInt64());
+}
+
+double seconds_of(const SQLite::Column& column)
+{
+  return column.isNull() ? 0.0 : static_cast<double>(column.getInt64()) / 1e9;
+}
+
+std::int64_t since_ns(const StatsFilter& filter)
+{
+  return filter.since ? to_ns(*filter.since) : std::numeric_limits<std::int64_t>::min();
+}
+
+void sort_counts(std::vector<NamedCount>& counts)
+{
+  std::sort(counts.begin(), counts.end(), [](const NamedCount& a, const NamedCount& b) {
+    return a.count != b.count ? a.count > b.count : a.name < b.name;
+  });
+}
+
+// Adds (test, name, count) rows to the stats of the tests already listed.
+void add_named_counts(SQLite::Database& db, const char* sql, std::int64_t since, std::vector<TestStats>& stats,
+                      const std::unordered_map<std::int64_t, std::size_t>& index_of,
+                      std::vector<NamedCount> TestStats::*field)
+{
+  SQLite::Statement query(db, sql);
+  query.bind(1, since);
+  while (query.executeStep()) {
+    const auto found = index_of.find(query.getColumn(0).getInt64());
+    if (found != index_of.end()) {
+      (stats[found->second].*field).push_back({query.getColumn(1).getString(), query.getColumn(2).getInt64()});
+    }
+  }
+  for (TestStats& test : stats) {
+    sort_counts(test.*field);
+  }
+}
+
+} // namespace
+
+SqliteHistory::SqliteHistory(SQLite::Database& db, std::filesystem::path file) : m_db(db), m_file(std::move(file)) {}
+
+namespace {
+
+// One test's running totals while the counted results stream past.
+struct Tally {
+  std::int64_t test = 0;
+  std::int64_t runs = 0;
+  std::int64_t failures = 0;
+  std::int64_t flips = 0;
+  std::int64_t first_failed_run = 0;
+  std::int64_t last_failed_run = 0;
+  bool last_failed = false;
+};
+
+void add_to_tally(Tally& tally, std::int64_t run, bool failed)
+{
+  if (tally.runs > 0 && failed != tally.last_failed) {
+    ++tally.flips;
+  }
+  if (failed) {
+    tally.first_failed_run = tally.failures == 0 ? run : tally.first_failed_run;
+    tally.last_failed_run = run;
+    ++tally.failures;
+  }
+  tally.last_failed = failed;
+  ++tally.runs;
+}
+
+// Streams the counted results once (a window-function query is ~10x slower in SQLite) and
+// keeps the tests with at least min_runs counted runs.
+std::vector<Tally> tally_tests(SQLite::Database& db, std::int64_t since, std::int64_t min_runs)
+{
+  sqlite3_stmt* raw = nullptr;
+  db.check(sqlite3_prepare_v2(db.getHandle(), k_counted_sql, -1, &raw, nullptr));
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
+  db.check(sqlite3_bind_int64(raw, 1, since));
+  std::vector<Tally> tallies;
+  Tally current;
+  int status = SQLITE_ROW;
+  while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
+    const std::int64_t test = sqlite3_column_int64(raw, 0);
+    if (test != current.test) {
+      if (current.runs >= std::max<std::int64_t>(min_runs, 1)) {
+        tallies.push_back(current);
+      }
+      current = Tally{test};
+    }
+    add_to_tally(current, sqlite3_column_int64(raw, 1), sqlite3_column_int(raw, 2) != 0);
+  }
+  if (status != SQLITE_DONE) {
+    db.check(status);
+  }
+  if (current.runs >= std::max<std::int64_t>(min_runs, 1)) {
+    tallies.push_back(current);
+  }
+  return tallies;
+}
+
+std::unordered_map<std::int64_t, model::TimePoint> run_starts(SQLite::Database& db)
+{
+  SQLite::Statement query(db, "SELECT id, started_ns FROM runs");
+  std::unordered_map<std::int64_t, model::TimePoint> starts;
+  while (query.executeStep()) {
+    starts.emplace(query.getColumn(0).getInt64(), from_ns(query.getColumn(1).getInt64()));
+  }
+  return starts;
+}
+
+std::vector<TestStats> stats_of(SQLite::Database& db, const std::vector<Tally>& tallies)
+{
+  const auto starts = run_starts(db);
+  SQLite::Statement name(db, "SELECT name FROM tests WHERE id = ?");
+  std::vector<TestStats> stats;
+  stats.reserve(tallies.size());
+  for (const Tally& tally : tallies) {
+    TestStats test;
+    name.bind(1, tally.test);
+    test.test_id = name.executeStep() ? name.getColumn(0).getString() : std::string();
+    name.reset();
+    test.runs = tally.runs;
+    test.failures = tally.failures;
+    test.flips = tally.flips;
+    if (tally.failures > 0) {
+      test.first_failure = starts.at(tally.first_failed_run);
+      test.last_failure = starts.at(tally.last_failed_run);
+    }
+    stats.push_back(std::move(test));
+  }
+  return stats;
+}
+
+} // namespace
+
+std::vector<TestStats> SqliteHistory::test_stats(const StatsFilter& filter) const
+{
+  return guarded(m_file, [&] {
+    const std::int64_t since = since_ns(filter);
+    const std::vector<Tally> tallies = tally_tests(m_db, since, filter.min_runs);
+    std::vector<TestStats> stats = stats_of(m_db, tallies);
+    std::unordered_map<std::int64_t, std::size_t> index_of;
+    for (std::size_t i = 0; i < tallies.size(); ++i) {
+      index_of.emplace(tallies[i].test, i);
+    }
+    add_named_counts(m_db, k_failure_workers_sql, since, stats, index_of, &TestStats::failure_workers);
+    add_named_counts(m_db, k_failure_predecessors_sql, since, stats, index_of, &TestStats::failure_predecessors);
+    std::sort(stats.begin(), stats.end(), [](const TestStats& a, const TestStats& b) { return a.test_id < b.test_id; });
+    return stats;
+  });
+}
+
+std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id) const
+{
+  return guarded(m_file, [&] {
+    SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence "
+                                  "FROM results r JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker "
+                                  "WHERE r.test = (SELECT id FROM tests WHERE name = ?) ORDER BY r.run, r.id");
+    query.bind(1, test_id);
+    std::vector<HistoryEntry> entries;
+    while (query.executeStep()) {
+      HistoryEntry entry;
+      entry.run = query.getColumn(0).getInt64();
+      entry.started = from_ns(query.getColumn(1).getInt64());
+      entry.status = static_cast<model::Status>(query.getColumn(2).getInt());
+      entry.duration_seconds = seconds_of(query.getColumn(3));
+      entry.worker = query.getColumn(4).getString();
+      entry.sequence = query.getColumn(5).getInt64();
+      entries.push_back(std::move(entry));
+    }
+    return entries;
+  });
+}
+
+namespace {
+
+// One test's row in one run, as compare_runs reads it.
+struct RunRow {
+  model::Status status = model::Status::Undefined;
+  std::string worker;
+  std::int64_t sequence = 0;
+  std::optional<double> seconds;
+};
+
+bool run_exists(SQLite::Database& db, model::RunId run)
+{
+  SQLite::Statement query(db, "SELECT 1 FROM runs WHERE id = ?");
+  query.bind(1, run);
+  return query.executeStep();
+}
+
+// A run's rows by test id; the join happens here because SQLite plans a FULL JOIN of two
+// subqueries as nested loops.
+std::map<std::string, RunRow> read_run_rows(SQLite::Database& db, model::RunId run)
+{
+  SQLite::Statement query(db, "SELECT t.name, r.status, w.name, r.sequence, r.duration_ns FROM results r "
+                              "JOIN tests t ON t.id = r.test JOIN workers w ON w.id = r.worker WHERE r.run = ?");
+  query.bind(1, run);
+  std::map<std::string, RunRow> rows;
+  while (query.executeStep()) {
+    RunRow row;
+    row.status = static_cast<model::Status>(query.getColumn(1).getInt());
+    row.worker = query.getColumn(2).getString();
+    row.sequence = query.getColumn(3).getInt64();
+    if (!query.getColumn(4).isNull()) {
+      row.seconds = seconds_of(query.getColumn(4));
+    }
+    rows.insert_or_assign(query.getColumn(0).getString(), std::move(row));
+  }
+  return rows;
+}
+
+bool duration_changed(double before, double after, const CompareThresholds& thresholds)
+{
+  const double change = std::fabs(after - before);
+  if (change <= thresholds.min_seconds) {
+    return false;
+  }
+  return before <= 0.0 || change / before > thresholds.min_ratio;
+}
+
+void compare_present(const std::string& name, const RunRow& a, const RunRow& b, const CompareThresholds& thresholds,
+                     RunComparison& comparison)
+{
+  if (a.status != b.status) {
+    comparison.status_changes.push_back({name, a.status, b.status});
+  }
+  if (a.worker != b.worker || a.sequence != b.sequence) {
+    comparison.moves.push_back({name, a.worker, a.sequence, b.worker, b.sequence});
+  }
+  if (a.seconds && b.seconds && duration_changed(*a.seconds, *b.seconds, thresholds)) {
+    comparison.duration_changes.push_back({name, *a.seconds, *b.seconds});
+  }
+}
+
+RunComparison compare_rows(const std::map<std::string, RunRow>& a, const std::map<std::string, RunRow>& b,
+                           const CompareThresholds& thresholds)
+{
+  RunComparison comparison;
+  auto left = a.begin();
+  auto right = b.begin();
+  while (left != a.end() || right != b.end()) {
+    if (right == b.end() || (left != a.end() && left->first < right->first)) {
+      comparison.status_changes.push_back({left->first, left->second.status, std::nullopt});
+      ++left;
+    } else if (left == a.end() || right->first < left->first) {
+      comparison.status_changes.push_back({right->first, std::nullopt, right->second.status});
+      ++right;
+    } else {
+      compare_present(left->first, left->second, right->second, thresholds, comparison);
+      ++left;
+      ++right;
+    }
+  }
+  return comparison;
+}
+
+} // namespace
+
+RunComparison SqliteHistory::compare_runs(model::RunId a, model::RunId b, const CompareThresholds& thresholds) const
+{
+  return guarded(m_file, [&] {
+    for (const model::RunId run : {a, b}) {
+      if (!run_exists(m_db, run)) {
+        throw util::UsageError("no run " + std::to_string(run) + " in the repository");
+      }
+    }
+    return compare_rows(read_run_rows(m_db, a), read_run_rows(m_db, b), thresholds);
+  });
+}
+
+RepositoryStats SqliteHistory::stats() const
+{
+  return guarded(m_file, [&] {
+    RepositoryStats stats;
+    SQLite::Statement runs(m_db,
+                           "SELECT count(*), coalesce(sum(total), 0), min(started_ns), max(started_ns) FROM runs");
+    runs.executeStep();
+    stats.runs = runs.getColumn(0).getInt64();
+    stats.results = runs.getColumn(1).getInt64();
+    stats.oldest = optional_time(runs.getColumn(2));
+    stats.newest = optional_time(runs.getColumn(3));
+    stats.tests = m_db.execAndGet("SELECT count(*) FROM tests t WHERE EXISTS "
+                                  "(SELECT 1 FROM results r WHERE r.test = t.id)")
+                      .getInt64();
+    stats.sessions = m_db.execAndGet("SELECT count(*) FROM sessions").getInt64();
+    std::error_code error;
+    for (const char* suffix : {"", "-wal"}) {
+      const auto size = std::filesystem::file_size(m_file.string() + suffix, error);
+      stats.size_bytes += error ? 0 : size;
+    }
+    return stats;
+  });
+}
+
+namespace {
+
+std::vector<model::RunId> runs_to_prune(SQLite::Database& db, const PruneRule& rule)
+{
+  SQLite::Statement query(db, "SELECT id FROM runs WHERE id NOT IN (SELECT id FROM runs ORDER BY id DESC LIMIT ?1) "
+                              "OR started_ns < ?2 ORDER BY id");
+  query.bind(1, rule.keep ? std::max<std::int64_t>(*rule.keep, 0) : std::int64_t{-1});
+  query.bind(2, rule.older_than ? to_ns(*rule.older_than) : std::numeric_limits<std::int64_t>::min());
+  std::vector<model::RunId> runs;
+  while (query.executeStep()) {
+    runs.push_back(query.getColumn(0).getInt64());
+  }
+  return runs;
+}
+
+} // namespace
+
+PruneOutcome SqliteHistory::prune(const PruneRule& rule)
+{
+  return guarded(m_file, [&] {
+    PruneOutcome outcome;
+    WriteTransaction transaction(m_db);
+    for (const model::RunId run : runs_to_prune(m_db, rule)) {
+      outcome.results_removed += delete_run_rows(m_db, run).value_or(0);
+      ++outcome.runs_removed;
+    }
+    m_db.exec("DELETE FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)");
+    m_db.exec("DELETE FROM strings WHERE id NOT IN (SELECT name FROM attachments UNION SELECT mime FROM attachments)");
+    transaction.commit();
+    if (outcome.runs_removed > 0) {
+      m_db.exec("VACUUM");
+    }
+    return outcome;
+  });
+}
+
+} // namespace bisectr::repository::detail

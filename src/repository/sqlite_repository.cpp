@@ -1,0 +1,246 @@
+#include "sqlite_repository.hpp"
+
+#include "bisectr/repository/schema.hpp"
+#include "bisectr/util/error.hpp"
+#include "migrations.hpp"
+#include "run_queries.hpp"
+#include "sqlite_history.hpp"
+#include "sqlite_run_writer.hpp"
+#include "sqlite_session_store.hpp"
+#include "sqlite_support.hpp"
+
+#include <system_error>
+
+namespace bisectr::repository {
+
+namespace {
+
+constexpr const char* k_select_runs =
+    "SELECT id, started_ns, duration, source, state, total, passed, failed, skipped FROM runs";
+
+int open_flags(bool create)
+{
+  // NOMUTEX: a Repository is used by one thread at a time (see repository.hpp).
+  const int flags = SQLite::OPEN_READWRITE | SQLite::OPEN_NOMUTEX;
+  return create ? flags | SQLite::OPEN_CREATE : flags;
+}
+
+int timeout_ms(const SqliteOptions& options)
+{
+  return static_cast<int>(options.busy_timeout.count());
+}
+
+SQLite::Database open_database(const std::filesystem::path& file, bool create, const SqliteOptions& options)
+{
+  SQLite::Database db(file, open_flags(create), timeout_ms(options));
+  // WAL lets readers work while a run is imported; NORMAL sync is durable at checkpoints and
+  // never corrupts in WAL mode.
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("PRAGMA cache_size = -262144");
+  db.exec("PRAGMA temp_store = MEMORY");
+  return db;
+}
+
+model::RunSummary summary_from_row(const SQLite::Statement& row)
+{
+  model::RunSummary run;
+  run.id = row.getColumn(0).getInt64();
+  run.started = detail::from_ns(row.getColumn(1).getInt64());
+  run.duration_seconds = row.getColumn(2).getDouble();
+  run.source = row.getColumn(3).getString();
+  run.state = static_cast<model::RunState>(row.getColumn(4).getInt());
+  run.counts.total = row.getColumn(5).getInt64();
+  run.counts.passed = row.getColumn(6).getInt64();
+  run.counts.failed = row.getColumn(7).getInt64();
+  run.counts.skipped = row.getColumn(8).getInt64();
+  return run;
+}
+
+std::map<std::string, std::string> read_metadata(SQLite::Database& db, model::RunId run)
+{
+  SQLite::Statement query(db, "SELECT key, value FROM run_metadata WHERE run = ?");
+  query.bind(1, run);
+  std::map<std::string, std::string> metadata;
+  while (query.executeStep()) {
+    metadata.emplace(query.getColumn(0).getString(), query.getColumn(1).getString());
+  }
+  return metadata;
+}
+
+} // namespace
+
+namespace detail {
+
+SqliteRepository::SqliteRepository(std::filesystem::path file, bool create, const SqliteOptions& options)
+    : m_file(std::move(file)), m_db(guarded(m_file, [&] { return open_database(m_file, create, options); }))
+{
+  guarded(m_file, [&] { apply_migrations(m_db, k_schema_version); });
+  m_sessions = std::make_unique<SqliteSessionStore>(m_db, m_file, options.clock);
+  m_history = std::make_unique<SqliteHistory>(m_db, m_file);
+}
+
+SqliteRepository::~SqliteRepository() = default;
+
+std::unique_ptr<RunWriter> SqliteRepository::begin_run(const NewRun& run)
+{
+  return guarded(m_file, [&] { return std::make_unique<SqliteRunWriter>(m_db, m_file, run); });
+}
+
+std::vector<model::RunSummary> SqliteRepository::list_runs() const
+{
+  return guarded(m_file, [&] {
+    std::vector<model::RunSummary> runs;
+    std::map<model::RunId, std::size_t> index_of;
+    SQLite::Statement query(m_db, std::string(k_select_runs) + " ORDER BY id");
+    while (query.executeStep()) {
+      index_of.emplace(query.getColumn(0).getInt64(), runs.size());
+      runs.push_back(summary_from_row(query));
+    }
+    SQLite::Statement metadata(m_db, "SELECT run, key, value FROM run_metadata");
+    while (metadata.executeStep()) {
+      if (const auto found = index_of.find(metadata.getColumn(0).getInt64()); found != index_of.end()) {
+        runs[found->second].metadata.emplace(metadata.getColumn(1).getString(), metadata.getColumn(2).getString());
+      }
+    }
+    return runs;
+  });
+}
+
+std::optional<model::RunId> SqliteRepository::latest_run() const
+{
+  return guarded(m_file, [&]() -> std::optional<model::RunId> {
+    const SQLite::Column newest = m_db.execAndGet("SELECT max(id) FROM runs");
+    return optional_int64(newest);
+  });
+}
+
+std::optional<model::RunSummary> SqliteRepository::run_summary(model::RunId id) const
+{
+  return guarded(m_file, [&]() -> std::optional<model::RunSummary> {
+    SQLite::Statement query(m_db, std::string(k_select_runs) + " WHERE id = ?");
+    query.bind(1, id);
+    if (!query.executeStep()) {
+      return std::nullopt;
+    }
+    model::RunSummary run = summary_from_row(query);
+    run.metadata = read_metadata(m_db, id);
+    return run;
+  });
+}
+
+std::vector<model::TestResult> SqliteRepository::results(model::RunId id, bool with_attachments) const
+{
+  return guarded(m_file, [&] { return read_results(m_db, id, ResultFilter::All, with_attachments); });
+}
+
+std::vector<model::TestResult> SqliteRepository::failing(model::RunId id) const
+{
+  return guarded(m_file, [&] { return read_results(m_db, id, ResultFilter::Failing, true); });
+}
+
+std::vector<model::WorkerInfo> SqliteRepository::workers(model::RunId id) const
+{
+  return guarded(m_file, [&] { return read_workers(m_db, id); });
+}
+
+std::vector<std::string> SqliteRepository::worker_order(model::RunId id, const std::string& worker) const
+{
+  return guarded(m_file, [&] { return read_worker_order(m_db, id, worker); });
+}
+
+std::vector<TestTiming> SqliteRepository::slowest(model::RunId id, std::size_t n) const
+{
+  return guarded(m_file, [&] { return read_slowest(m_db, id, n); });
+}
+
+std::map<std::string, double> SqliteRepository::recent_durations() const
+{
+  return guarded(m_file, [&] { return read_recent_durations(m_db); });
+}
+
+bool SqliteRepository::remove_run(model::RunId id)
+{
+  return guarded(m_file, [&] {
+    WriteTransaction transaction(m_db);
+    const bool removed = delete_run_rows(m_db, id).has_value();
+    transaction.commit();
+    return removed;
+  });
+}
+
+SessionStore& SqliteRepository::sessions()
+{
+  return *m_sessions;
+}
+
+History& SqliteRepository::history()
+{
+  return *m_history;
+}
+
+std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId run)
+{
+  const auto run_delete = [&](const char* sql) {
+    SQLite::Statement statement(db, sql);
+    statement.bind(1, run);
+    return statement.exec();
+  };
+  if (run_delete("DELETE FROM runs WHERE id = ?") == 0) {
+    return std::nullopt;
+  }
+  run_delete("DELETE FROM attachments WHERE run = ?");
+  const std::int64_t results = run_delete("DELETE FROM results WHERE run = ?");
+  run_delete("DELETE FROM workers WHERE run = ?");
+  run_delete("DELETE FROM run_metadata WHERE run = ?");
+  run_delete("UPDATE session_trials SET run = NULL WHERE run = ?");
+  return results;
+}
+
+} // namespace detail
+
+std::filesystem::path repository_file(const std::filesystem::path& dir)
+{
+  return dir / "bisectr.db";
+}
+
+std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create)
+{
+  return open_sqlite_repository(dir, create, SqliteOptions{});
+}
+
+std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create,
+                                                   const SqliteOptions& options)
+{
+  const std::filesystem::path file = repository_file(dir);
+  std::error_code error;
+  if (!std::filesystem::exists(file, error)) {
+    if (!create) {
+      throw util::UsageError("no repository at " + dir.string() + " (run 'bisectr init' or 'bisectr load')");
+    }
+    std::filesystem::create_directories(dir, error);
+    if (error) {
+      throw util::RepositoryError("cannot create repository directory: " + error.message() + ", " + dir.string());
+    }
+  }
+  return std::make_unique<detail::SqliteRepository>(file, create, options);
+}
+
+int schema_version(const std::filesystem::path& db_file)
+{
+  return detail::guarded(db_file, [&] {
+    SQLite::Database db(db_file, SQLite::OPEN_READONLY);
+    return db.execAndGet("PRAGMA user_version").getInt();
+  });
+}
+
+void migrate(const std::filesystem::path& db_file, int version)
+{
+  detail::guarded(db_file, [&] {
+    SQLite::Database db(db_file, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 60000);
+    db.exec("PRAGMA journal_mode = WAL");
+    detail::apply_migrations(db, version);
+  });
+}
+
+} // namespace bisectr::repository

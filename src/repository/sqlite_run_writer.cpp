@@ -1,0 +1,286 @@
+#include "sqlite_run_writer.hpp"
+
+#include "blob_codec.hpp"
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+std::optional<std::int64_t> ns_or_null(const std::optional<model::TimePoint>& time)
+{
+  if (!time) {
+    return std::nullopt;
+  }
+  return to_ns(*time);
+}
+
+std::optional<std::int64_t> widen(std::optional<int> value)
+{
+  if (!value) {
+    return std::nullopt;
+  }
+  return *value;
+}
+
+std::int64_t insert_run(SQLite::Database& db, const NewRun& run)
+{
+  SQLite::Statement insert(db, "INSERT INTO runs (started_ns, source, state) VALUES (?, ?, ?)");
+  insert.bind(1, to_ns(run.started));
+  insert.bind(2, run.source);
+  insert.bind(3, static_cast<int>(model::RunState::Running));
+  insert.exec();
+  return db.getLastInsertRowid();
+}
+
+} // namespace
+
+SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run)
+    : m_db(db), m_file(std::move(file)), m_transaction(db), m_run(insert_run(db, run)),
+      m_select_test(db, "SELECT id FROM tests WHERE name = ?"), m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
+      m_results(db,
+                "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, "
+                "rss_after_bytes, tags)",
+                11, k_batch_rows),
+      m_select_string(db, "SELECT id FROM strings WHERE text = ?"),
+      m_insert_string(db, "INSERT INTO strings (text) VALUES (?)"),
+      m_insert_attachment(db, "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) "
+                              "VALUES (?, ?, ?, ?, ?, ?, ?)"),
+      m_insert_worker(db, "INSERT INTO workers (run, name) VALUES (?, ?)"),
+      m_set_metadata(db, "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)")
+{
+  preload_tests();
+  for (const auto& [key, value] : run.metadata) {
+    set_metadata(key, value);
+  }
+}
+
+void SqliteRunWriter::check_open() const
+{
+  if (m_committed) {
+    throw util::RepositoryError("run " + std::to_string(m_run) + " is already committed");
+  }
+  if (m_failed) {
+    throw util::RepositoryError("run " + std::to_string(m_run) + " failed to write earlier and was not recorded");
+  }
+}
+
+template <typename Step> void SqliteRunWriter::write(const Step& step)
+{
+  try {
+    step();
+  } catch (const SQLite::Exception& error) {
+    // Statements may be left mid-step; the transaction can only be rolled back now.
+    m_failed = true;
+    throw to_repository_error(error, m_file);
+  }
+}
+
+void SqliteRunWriter::add_result(const model::TestResult& result)
+{
+  check_open();
+  write([&] {
+    const std::int64_t test = intern_test(result.test_id);
+    const std::int64_t worker = worker_id(result.worker);
+    const std::int64_t result_id = m_next_result++;
+    insert_result(result_id, result, test, worker);
+    for (const model::Attachment& attachment : result.attachments) {
+      insert_attachment(result_id, attachment);
+    }
+  });
+  count(result.status);
+}
+
+void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test,
+                                    std::int64_t worker)
+{
+  const auto value = [](std::optional<std::int64_t> number) -> Value { return number ? Value(*number) : Value(); };
+  m_results.push(id);
+  m_results.push(m_run);
+  m_results.push(test);
+  m_results.push(worker);
+  m_results.push(result.sequence);
+  m_results.push(std::int64_t{static_cast<int>(result.status)});
+  m_results.push(value(ns_or_null(result.start)));
+  m_results.push(value(ns_or_null(result.stop)));
+  m_results.push(value(result.rss_before_bytes));
+  m_results.push(value(result.rss_after_bytes));
+  std::string tags = join_tags(result.tags);
+  m_results.push(tags.empty() ? Value() : Value(std::move(tags)));
+}
+
+void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
+{
+  const EncodedBytes encoded = encode_bytes(attachment.bytes);
+  SQLite::Statement& insert = m_insert_attachment;
+  insert.bind(1, m_run);
+  insert.bind(2, result_id);
+  insert.bind(3, intern_string(attachment.name));
+  insert.bind(4, intern_string(attachment.mime_type));
+  insert.bind(5, static_cast<int>(encoded.encoding));
+  insert.bind(6, static_cast<std::int64_t>(attachment.bytes.size()));
+  insert.bindNoCopy(7, encoded.bytes.data(), static_cast<int>(encoded.bytes.size()));
+  insert.exec();
+  insert.reset();
+}
+
+void SqliteRunWriter::count(model::Status status)
+{
+  ++m_counts.total;
+  if (model::is_failure(status)) {
+    ++m_counts.failed;
+  } else if (status == model::Status::Success || status == model::Status::XFail) {
+    ++m_counts.passed;
+  } else if (status == model::Status::Skip) {
+    ++m_counts.skipped;
+  }
+}
+
+std::int64_t SqliteRunWriter::intern_test(const std::string& name)
+{
+  if (const auto found = m_tests.find(name); found != m_tests.end()) {
+    return found->second;
+  }
+  // With every known id cached, a miss is a new test and needs no lookup.
+  if (!m_all_tests_cached) {
+    m_select_test.bindNoCopy(1, name);
+    const bool known = m_select_test.executeStep();
+    const std::int64_t id = known ? m_select_test.getColumn(0).getInt64() : 0;
+    m_select_test.reset();
+    if (known) {
+      m_tests.emplace(name, id);
+      return id;
+    }
+  }
+  const std::int64_t id = m_next_test++;
+  m_new_tests.push(id);
+  m_new_tests.push(name);
+  m_tests.emplace(name, id);
+  return id;
+}
+
+void SqliteRunWriter::preload_tests()
+{
+  // Ids are assigned here rather than by SQLite so that rows can be inserted in batches; the
+  // write lock held since BEGIN IMMEDIATE keeps them unique.
+  m_next_result = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM results").getInt64() + 1;
+  const std::int64_t known = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM tests").getInt64();
+  m_next_test = known + 1;
+  if (known > k_preload_limit) {
+    return;
+  }
+  m_tests.reserve(static_cast<std::size_t>(known));
+  SQLite::Statement all(m_db, "SELECT id, name FROM tests");
+  while (all.executeStep()) {
+    m_tests.emplace(all.getColumn(1).getString(), all.getColumn(0).getInt64());
+  }
+  m_all_tests_cached = true;
+}
+
+std::int64_t SqliteRunWriter::intern_string(const std::string& text)
+{
+  if (const auto found = m_strings.find(text); found != m_strings.end()) {
+    return found->second;
+  }
+  std::int64_t id = 0;
+  m_select_string.bindNoCopy(1, text);
+  if (m_select_string.executeStep()) {
+    id = m_select_string.getColumn(0).getInt64();
+  } else {
+    m_insert_string.bindNoCopy(1, text);
+    m_insert_string.exec();
+    m_insert_string.reset();
+    id = m_db.getLastInsertRowid();
+  }
+  m_select_string.reset();
+  m_strings.emplace(text, id);
+  return id;
+}
+
+std::int64_t SqliteRunWriter::worker_id(const std::string& name)
+{
+  if (const auto found = m_workers.find(name); found != m_workers.end()) {
+    return found->second;
+  }
+  m_insert_worker.bind(1, m_run);
+  m_insert_worker.bindNoCopy(2, name);
+  m_insert_worker.exec();
+  m_insert_worker.reset();
+  const std::int64_t id = m_db.getLastInsertRowid();
+  m_workers.emplace(name, id);
+  return id;
+}
+
+void SqliteRunWriter::set_worker(const model::WorkerInfo& worker)
+{
+  check_open();
+  write([&] {
+    const model::Resources& r = worker.resources;
+    SQLite::Statement update(m_db, "UPDATE workers SET wall_seconds = ?, cpu_user_seconds = ?, "
+                                   "cpu_system_seconds = ?, peak_rss_bytes = ?, exit_code = ?, signal = ?, "
+                                   "killed_by_us = ?, timed_out = ?, oom_killed = ?, memory_limit_method = ?, "
+                                   "in_progress_test = ?, memory_curve = ? WHERE id = ?");
+    update.bind(1, r.wall_seconds);
+    update.bind(2, r.cpu_user_seconds);
+    update.bind(3, r.cpu_system_seconds);
+    update.bind(4, r.peak_rss_bytes);
+    bind_optional(update, 5, widen(r.exit_code));
+    bind_optional(update, 6, widen(r.signal));
+    update.bind(7, r.killed_by_us ? 1 : 0);
+    update.bind(8, r.timed_out ? 1 : 0);
+    update.bind(9, r.oom_killed ? 1 : 0);
+    update.bind(10, r.memory_limit_method);
+    update.bind(11, r.in_progress_test);
+    const std::string curve = encode_memory_curve(worker.memory_curve);
+    update.bind(12, curve.data(), static_cast<int>(curve.size()));
+    update.bind(13, worker_id(worker.name));
+    update.exec();
+  });
+}
+
+void SqliteRunWriter::set_state(model::RunState state)
+{
+  check_open();
+  m_state = state;
+}
+
+void SqliteRunWriter::set_duration(double seconds)
+{
+  check_open();
+  m_duration = seconds;
+}
+
+void SqliteRunWriter::set_metadata(const std::string& key, const std::string& value)
+{
+  check_open();
+  write([&] {
+    m_set_metadata.bind(1, m_run);
+    m_set_metadata.bind(2, key);
+    m_set_metadata.bind(3, value);
+    m_set_metadata.exec();
+    m_set_metadata.reset();
+  });
+}
+
+model::RunId SqliteRunWriter::commit()
+{
+  check_open();
+  write([&] {
+    SQLite::Statement update(m_db, "UPDATE runs SET duration = ?, state = ?, total = ?, passed = ?, failed = ?, "
+                                   "skipped = ? WHERE id = ?");
+    update.bind(1, m_duration);
+    update.bind(2, static_cast<int>(m_state));
+    update.bind(3, m_counts.total);
+    update.bind(4, m_counts.passed);
+    update.bind(5, m_counts.failed);
+    update.bind(6, m_counts.skipped);
+    update.bind(7, m_run);
+    update.exec();
+    m_new_tests.flush();
+    m_results.flush();
+    m_transaction.commit();
+  });
+  m_committed = true;
+  return m_run;
+}
+
+} // namespace bisectr::repository::detail

@@ -1,0 +1,74 @@
+#pragma once
+
+#include "batch_inserter.hpp"
+#include "bisectr/repository/repository.hpp"
+#include "sqlite_support.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+namespace bisectr::repository::detail {
+
+/// RunWriter over one SQLite write transaction with cached statements and interning caches;
+/// it must not outlive the database it writes to.
+class SqliteRunWriter final : public RunWriter
+{
+public:
+  /// Up to this many known test ids are read into the cache when a run begins.
+  static constexpr std::int64_t k_preload_limit = 200000;
+  /// Rows per multi-row INSERT.
+  static constexpr int k_batch_rows = 128;
+
+  /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row.
+  SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run);
+
+  void add_result(const model::TestResult& result) override;
+  void set_worker(const model::WorkerInfo& worker) override;
+  void set_state(model::RunState state) override;
+  void set_duration(double seconds) override;
+  void set_metadata(const std::string& key, const std::string& value) override;
+  model::RunId commit() override;
+
+private:
+  void check_open() const;
+  /// Runs a step, marking the writer failed (and translating the error) if SQLite throws.
+  template <typename Step> void write(const Step& step);
+  void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker);
+  void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
+  void count(model::Status status);
+  std::int64_t intern_test(const std::string& name);
+  /// Reads the next free result and test ids; caches every known test id when there are at most
+  /// k_preload_limit of them.
+  void preload_tests();
+  std::int64_t intern_string(const std::string& text);
+  std::int64_t worker_id(const std::string& name);
+
+  SQLite::Database& m_db;
+  std::filesystem::path m_file;
+  WriteTransaction m_transaction;
+  model::RunId m_run = 0;
+  model::Counts m_counts;
+  model::RunState m_state = model::RunState::Complete;
+  double m_duration = 0.0;
+  bool m_committed = false;
+  bool m_failed = false;
+  bool m_all_tests_cached = false;
+  std::int64_t m_next_result = 1;
+  std::int64_t m_next_test = 1;
+  SQLite::Statement m_select_test;
+  BatchInserter m_new_tests;
+  BatchInserter m_results;
+  SQLite::Statement m_select_string;
+  SQLite::Statement m_insert_string;
+  SQLite::Statement m_insert_attachment;
+  SQLite::Statement m_insert_worker;
+  SQLite::Statement m_set_metadata;
+  std::unordered_map<std::string, std::int64_t> m_tests;
+  std::unordered_map<std::string, std::int64_t> m_strings;
+  std::unordered_map<std::string, std::int64_t> m_workers;
+};
+
+} // namespace bisectr::repository::detail

@@ -1,0 +1,72 @@
+#include "sqlite_support.hpp"
+
+#include <sqlite3.h>
+
+namespace bisectr::repository::detail {
+
+util::RepositoryError to_repository_error(const SQLite::Exception& error, const std::filesystem::path& file)
+{
+  const int code = error.getErrorCode();
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+    return util::RepositoryError("repository busy (another bisectr holds its lock), " + file.string());
+  }
+  return util::RepositoryError(std::string("repository error: ") + error.what() + ", " + file.string());
+}
+
+std::int64_t to_ns(model::TimePoint time)
+{
+  return time.time_since_epoch().count();
+}
+
+model::TimePoint from_ns(std::int64_t ns)
+{
+  return model::TimePoint(std::chrono::nanoseconds(ns));
+}
+
+void bind_optional(SQLite::Statement& statement, int index, std::optional<std::int64_t> value)
+{
+  if (value) {
+    statement.bind(index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
+std::optional<std::int64_t> optional_int64(const SQLite::Column& column)
+{
+  if (column.isNull()) {
+    return std::nullopt;
+  }
+  return column.getInt64();
+}
+
+std::string column_bytes(const SQLite::Column& column)
+{
+  const int size = column.getBytes();
+  if (size <= 0) {
+    return {};
+  }
+  const auto* data = static_cast<const char*>(column.getBlob());
+  return std::string(data, static_cast<std::size_t>(size));
+}
+
+WriteTransaction::WriteTransaction(SQLite::Database& db) : m_db(db)
+{
+  m_db.exec("BEGIN IMMEDIATE");
+}
+
+WriteTransaction::~WriteTransaction()
+{
+  if (m_open) {
+    // A destructor must not throw; a failed rollback leaves SQLite to roll back on close.
+    (void)m_db.tryExec("ROLLBACK");
+  }
+}
+
+void WriteTransaction::commit()
+{
+  m_db.exec("COMMIT");
+  m_open = false;
+}
+
+} // namespace bisectr::repository::detail

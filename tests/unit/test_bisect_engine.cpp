@@ -1,0 +1,214 @@
+#include "bisectr/bisect/engine.hpp"
+
+#include "bisectr/util/error.hpp"
+#include "fakes/simulated_probe.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+using namespace bisectr;
+
+namespace {
+
+bisect::Problem uniform_problem(std::size_t n)
+{
+  return {std::vector<double>(n, 1.0), 0.5, 2.0};
+}
+
+bool same_requests(const std::vector<bisect::TrialRequest>& a, const std::vector<bisect::TrialRequest>& b)
+{
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t k = 0; k < a.size(); ++k) {
+    if (a[k].subset != b[k].subset || a[k].max_runs != b[k].max_runs || a[k].kind != b[k].kind ||
+        a[k].round != b[k].round || a[k].target != b[k].target || a[k].check != b[k].check) {
+      return false;
+    }
+  }
+  return true;
+}
+
+} // namespace
+
+TEST_CASE("bisect::Engine::plan")
+{
+  SUBCASE("the first round reproduces the full order, K copies in short budgets")
+  {
+    bisect::Options options;
+    options.parallel = 4;
+    bisect::Engine engine(uniform_problem(10), options);
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    REQUIRE(batch.size() == 4);
+    for (const bisect::TrialRequest& request : batch) {
+      CHECK(request.kind == bisect::TrialKind::Reproduce);
+      CHECK(request.subset.size() == 10);
+      CHECK(request.max_runs == 10); // ceil(299 / (8 * 4))
+    }
+    CHECK(engine.progress().phase == bisect::Phase::Reproduce);
+  }
+  SUBCASE("inverse mode reproduces with the victim alone")
+  {
+    bisect::Options options;
+    options.inverse = true;
+    bisect::Engine engine(uniform_problem(10), options);
+    CHECK(engine.plan().front().subset.empty());
+  }
+  SUBCASE("after a failure the search starts with the control (victim alone)")
+  {
+    bisect::Engine engine(uniform_problem(10), {});
+    bisect::TrialRequest reproduce = engine.plan().front();
+    engine.record(reproduce, {3, 1, 3 * 12.5});
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    REQUIRE(!batch.empty());
+    CHECK(batch.front().kind == bisect::TrialKind::Control);
+    CHECK(batch.front().subset.empty());
+    CHECK(engine.progress().phase == bisect::Phase::Search);
+    CHECK(engine.progress().runs == 3);
+  }
+  SUBCASE("invalid options are usage errors")
+  {
+    bisect::Options options;
+    options.confidence = 1.0;
+    CHECK_THROWS_AS(bisect::Engine(uniform_problem(3), options), util::UsageError);
+    options.confidence = 0.9;
+    options.parallel = 0;
+    CHECK_THROWS_AS(bisect::Engine(uniform_problem(3), options), util::UsageError);
+  }
+}
+
+TEST_CASE("bisect::Engine::record")
+{
+  SUBCASE("no failure in the reproduction budget: not reproducible, stated with an upper bound on q")
+  {
+    bisect::Engine engine(uniform_problem(5), {});
+    while (!engine.done()) {
+      for (const bisect::TrialRequest& request : engine.plan()) {
+        CHECK(request.kind == bisect::TrialKind::Reproduce);
+        engine.record(request, {request.max_runs, 0, 7.5 * static_cast<double>(request.max_runs)});
+      }
+    }
+    bisect::Verdict verdict = engine.verdict();
+    CHECK(verdict.kind == bisect::VerdictKind::NotReproducible);
+    CHECK(verdict.runs == 299);
+    CHECK(verdict.reproduce_runs == 299);
+    CHECK(verdict.q_interval.high < 0.02);
+    CHECK(verdict.probability >= 0.95);
+    CHECK(verdict.test_seconds == doctest::Approx(299 * 7.5));
+  }
+  SUBCASE("the run cap ends the search as exhausted with suspects")
+  {
+    bisect::Options options;
+    options.max_runs = 20;
+    test::Scenario scenario = test::make_scenario({64, 1, 0.1, false, false, 1.0, 3});
+    test::SimulatedProbe probe(scenario, 5);
+    bisect::Engine engine(scenario.problem, options);
+    while (!engine.done()) {
+      for (const bisect::TrialRequest& request : engine.plan()) {
+        engine.record(request, probe.run(request));
+      }
+    }
+    bisect::Verdict verdict = engine.verdict();
+    CHECK(verdict.kind == bisect::VerdictKind::Exhausted);
+    CHECK(verdict.runs <= 20);
+    CHECK(!verdict.suspects.empty());
+    CHECK(verdict.culprits.empty());
+  }
+  SUBCASE("more failures than runs is an error")
+  {
+    bisect::Engine engine(uniform_problem(5), {});
+    CHECK_THROWS_AS(engine.record(engine.plan().front(), {1, 2, 1.0}), util::Error);
+  }
+  SUBCASE("wall time sums the longest trial of each round")
+  {
+    bisect::Options options;
+    options.parallel = 2;
+    bisect::Engine engine(uniform_problem(5), options);
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    engine.record(batch[0], {2, 0, 20.0});
+    engine.record(batch[1], {1, 1, 10.0});
+    CHECK(engine.progress().wall_seconds == doctest::Approx(20.0));
+    CHECK(engine.progress().test_seconds == doctest::Approx(30.0));
+  }
+}
+
+TEST_CASE("bisect::Engine::to_json")
+{
+  struct Setup
+  {
+    bool inverse;
+    std::size_t max_pair_candidates; // below n: the pairs open lazily, mid-search
+    int rounds_before_saving;
+  };
+  for (Setup setup : {Setup{false, 1000, 6}, Setup{true, 1000, 6}, Setup{false, 12, 12}}) {
+    CAPTURE(setup.inverse);
+    CAPTURE(setup.max_pair_candidates);
+    test::Scenario scenario = test::make_scenario({40, 1, 0.25, true, setup.inverse, 1.0, 11});
+    bisect::Options options;
+    options.inverse = setup.inverse;
+    options.parallel = 3;
+    options.seed = 99;
+    options.max_pair_candidates = setup.max_pair_candidates;
+    bisect::Engine original(scenario.problem, options);
+    test::SimulatedProbe probe(scenario, 12);
+    for (int round = 0; round < setup.rounds_before_saving && !original.done(); ++round) {
+      std::vector<bisect::TrialRequest> batch = original.plan();
+      for (const bisect::TrialRequest& request : batch) {
+        original.record(request, probe.run(request));
+      }
+    }
+    SUBCASE("the state survives a text round trip and the resumed engine plans the same trials")
+    {
+      std::string text = original.to_json().dump();
+      bisect::Engine resumed = bisect::Engine::from_json(nlohmann::json::parse(text));
+      CHECK(resumed.trials().size() == original.trials().size());
+      CHECK(resumed.hypotheses().pair_count() == original.hypotheses().pair_count());
+      CHECK(resumed.to_json().dump() == text);
+      // Both continue with the same outcomes to the same verdict.
+      test::SimulatedProbe probe_a(scenario, 77);
+      test::SimulatedProbe probe_b(scenario, 77);
+      while (!original.done()) {
+        std::vector<bisect::TrialRequest> a = original.plan();
+        std::vector<bisect::TrialRequest> b = resumed.plan();
+        REQUIRE(same_requests(a, b));
+        for (std::size_t k = 0; k < a.size(); ++k) {
+          original.record(a[k], probe_a.run(a[k]));
+          resumed.record(b[k], probe_b.run(b[k]));
+        }
+      }
+      CHECK(resumed.done());
+      CHECK(nlohmann::json(bisect::to_json(resumed.verdict())) == bisect::to_json(original.verdict()));
+      CHECK(test::verdict_is_right(scenario, original.verdict()));
+    }
+    SUBCASE("a malformed session is an error")
+    {
+      nlohmann::json state = original.to_json();
+      state["trials"][0].erase("runs");
+      CHECK_THROWS_AS(bisect::Engine::from_json(state), util::Error);
+      state["format"] = "something else";
+      CHECK_THROWS_AS(bisect::Engine::from_json(state), util::Error);
+    }
+  }
+}
+
+TEST_CASE("bisect::Engine::progress")
+{
+  test::Scenario scenario = test::make_scenario({64, 1, 1.0, false, false, 1.0, 4});
+  test::SimulatedProbe probe(scenario, 8);
+  bisect::Engine engine(scenario.problem, {});
+  double first_remaining = engine.progress().remaining_runs;
+  CHECK(first_remaining > 3.0);
+  for (int round = 0; round < 5; ++round) {
+    for (const bisect::TrialRequest& request : engine.plan()) {
+      engine.record(request, probe.run(request));
+    }
+  }
+  bisect::Progress progress = engine.progress();
+  CHECK(progress.runs >= 5);
+  CHECK(progress.suspects.size() == 5);
+  CHECK(progress.suspects[0].probability >= progress.suspects[1].probability);
+  CHECK(progress.q_estimate > 0.5);
+  CHECK(progress.remaining_runs < first_remaining);
+  nlohmann::json json = bisect::to_json(progress);
+  CHECK(json.at("phase") == "search");
+}

@@ -1,0 +1,149 @@
+#include "bisectr/repository/repository.hpp"
+#include "bisectr/repository/session_store.hpp"
+#include "fakes/temp_dir.hpp"
+#include "test_repository_support.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+using namespace bisectr;
+using bisectr::test::at;
+using bisectr::test::make_result;
+using bisectr::test::write_run;
+using model::Status;
+
+namespace {
+
+// Two workers interleaved as a parallel stream delivers them.
+std::vector<model::TestResult> parallel_run()
+{
+  auto failing = make_result("t.fail", Status::Fail, "worker-1", 1, 2.0, 4.0);
+  failing.attachments.push_back({"traceback", "text/plain", "boom"});
+  return {
+      make_result("t.a", Status::Success, "worker-0", 0, 0.0, 1.0),
+      make_result("t.x", Status::Success, "worker-1", 0, 0.0, 2.0),
+      make_result("t.b", Status::Success, "worker-0", 1, 1.0, 0.5),
+      failing,
+      make_result("t.c", Status::Error, "worker-0", 2, 1.5, 3.0),
+      make_result("t.s", Status::Skip, "worker-0", 3, 4.5, 0.0),
+  };
+}
+
+} // namespace
+
+TEST_CASE("repository::list_runs")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto first = write_run(*repo, parallel_run(), 10.0, "load:one");
+  auto writer = repo->begin_run({at(20.0), "run", {{"seed", "7"}}});
+  writer->add_result(make_result("t.a", Status::Success, "worker-0", 0));
+  const auto second = writer->commit();
+
+  const auto runs = repo->list_runs();
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[0].id == first);
+  CHECK(runs[0].source == "load:one");
+  CHECK(runs[0].counts.total == 6);
+  CHECK(runs[0].counts.passed == 3);
+  CHECK(runs[0].counts.failed == 2);
+  CHECK(runs[0].counts.skipped == 1);
+  CHECK(runs[0].metadata.empty());
+  CHECK(runs[1].id == second);
+  CHECK(runs[1].metadata.at("seed") == "7");
+  CHECK(repo->latest_run() == second);
+  CHECK_FALSE(repo->run_summary(second + 100).has_value());
+}
+
+TEST_CASE("repository::failing")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto id = write_run(*repo, parallel_run());
+  const auto failing = repo->failing(id);
+  REQUIRE(failing.size() == 2);
+  CHECK(failing[0].test_id == "t.c");
+  CHECK(failing[0].status == Status::Error);
+  CHECK(failing[1].test_id == "t.fail");
+  REQUIRE(failing[1].attachments.size() == 1);
+  CHECK(failing[1].attachments[0].bytes == "boom");
+  CHECK(repo->failing(id + 1).empty());
+}
+
+TEST_CASE("repository::worker_order")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto id = write_run(*repo, parallel_run());
+  CHECK(repo->worker_order(id, "worker-0") == std::vector<std::string>{"t.a", "t.b", "t.c", "t.s"});
+  CHECK(repo->worker_order(id, "worker-1") == std::vector<std::string>{"t.x", "t.fail"});
+  CHECK(repo->worker_order(id, "worker-9").empty());
+}
+
+TEST_CASE("repository::slowest")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  auto results = parallel_run();
+  auto untimed = make_result("t.untimed", Status::Success, "worker-1", 2);
+  untimed.stop.reset();
+  results.push_back(untimed);
+  const auto id = write_run(*repo, results);
+  const auto slowest = repo->slowest(id, 3);
+  REQUIRE(slowest.size() == 3);
+  CHECK(slowest[0].test_id == "t.fail");
+  CHECK(slowest[0].seconds == doctest::Approx(4.0));
+  CHECK(slowest[1].test_id == "t.c");
+  CHECK(slowest[2].test_id == "t.x");
+  CHECK(repo->slowest(id, 100).size() == 6);
+}
+
+TEST_CASE("repository::recent_durations")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  write_run(*repo,
+            {make_result("a", Status::Success, "w", 0, 0.0, 1.0), make_result("b", Status::Success, "w", 1, 1.0, 2.0)});
+  write_run(*repo,
+            {make_result("a", Status::Success, "w", 0, 0.0, 3.0), make_result("b", Status::Fail, "w", 1, 3.0, 9.0)});
+  const auto durations = repo->recent_durations();
+  CHECK(durations.size() == 2);
+  CHECK(durations.at("a") == doctest::Approx(3.0));
+  CHECK(durations.at("b") == doctest::Approx(2.0)); // the failed run does not count
+}
+
+TEST_CASE("repository::remove_run")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto keep = write_run(*repo, {make_result("a", Status::Success, "w", 0)});
+  auto writer = repo->begin_run({at(1.0), "x", {{"k", "v"}}});
+  for (const auto& result : parallel_run()) {
+    writer->add_result(result);
+  }
+  model::WorkerInfo worker;
+  worker.name = "worker-0";
+  worker.memory_curve = {{0.0, 1}};
+  writer->set_worker(worker);
+  const auto gone = writer->commit();
+  const auto session = repo->sessions().create_session("bisect", "{}");
+  repo->sessions().add_trial(session, "{\"n\":1}", gone);
+
+  CHECK(repo->remove_run(gone));
+  CHECK_FALSE(repo->remove_run(gone));
+  CHECK(repo->list_runs().size() == 1);
+  CHECK(repo->latest_run() == keep);
+  SQLite::Database db(repository::repository_file(dir.path()).string());
+  for (const char* table : {"results", "workers", "run_metadata", "attachments"}) {
+    CAPTURE(table);
+    SQLite::Statement count(db, std::string("SELECT count(*) FROM ") + table + " WHERE run = ?");
+    count.bind(1, gone);
+    REQUIRE(count.executeStep());
+    CHECK(count.getColumn(0).getInt() == 0);
+  }
+  CHECK(repo->results(keep, false).size() == 1);
+  const auto loaded = repo->sessions().load_session(session);
+  REQUIRE(loaded.has_value());
+  REQUIRE(loaded->trials.size() == 1);
+  CHECK_FALSE(loaded->trials[0].run.has_value());
+}

@@ -1,0 +1,68 @@
+#include "bisectr/repository/repository.hpp"
+#include "bisectr/repository/schema.hpp"
+#include "bisectr/repository/session_store.hpp"
+#include "bisectr/util/error.hpp"
+#include "fakes/temp_dir.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <doctest/doctest.h>
+
+using namespace bisectr;
+
+TEST_CASE("repository::migrate")
+{
+  test::TempDir dir;
+  const auto file = repository::repository_file(dir.path());
+
+  SUBCASE("a new repository is at the current version")
+  {
+    (void)repository::open_sqlite_repository(dir.path(), true);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+  }
+  SUBCASE("a version-1 repository is migrated on open and keeps its runs")
+  {
+    repository::migrate(file, 1);
+    CHECK(repository::schema_version(file) == 1);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      CHECK_FALSE(db.tableExists("sessions"));
+      db.exec("INSERT INTO runs (started_ns, source, state, total, passed) VALUES (5, 'load:old', 0, 1, 1)");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    const auto runs = repo->list_runs();
+    REQUIRE(runs.size() == 1);
+    CHECK(runs[0].source == "load:old");
+    CHECK(runs[0].counts.passed == 1);
+    CHECK(repo->sessions().create_session("bisect", "{}") == 1);
+  }
+  SUBCASE("a repository from a newer bisectr is refused with a clear error")
+  {
+    repository::migrate(file, repository::k_schema_version);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("PRAGMA user_version = " + std::to_string(repository::k_schema_version + 1));
+    }
+    try {
+      (void)repository::open_sqlite_repository(dir.path(), false);
+      FAIL("expected RepositoryError");
+    } catch (const util::RepositoryError& error) {
+      const std::string what = error.what();
+      CHECK(what.find("is newer than this bisectr supports") != std::string::npos);
+      CHECK(what.find(file.string()) != std::string::npos);
+    }
+  }
+  SUBCASE("a SQLite file that is not a bisectr repository is refused")
+  {
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+      db.exec("CREATE TABLE other (x INTEGER)");
+    }
+    CHECK_THROWS_WITH_AS((void)repository::open_sqlite_repository(dir.path(), false),
+                         doctest::Contains("not a bisectr repository"), util::RepositoryError);
+  }
+  SUBCASE("an unknown target version is an error")
+  {
+    CHECK_THROWS_AS(repository::migrate(file, repository::k_schema_version + 1), util::RepositoryError);
+  }
+}
