@@ -3,12 +3,13 @@
 # (default 1,000 x 5,000 = 5,000,000 results), and stestr's last/failing/slowest/history list on a
 # smaller side-by-side repository (STESTR_RUNS runs of the same streams; `stestr load` of 5M
 # results would take hours).
-# Usage: bench/bench_history.sh   (env: BISECTR_BUILD=build, BENCH_DIR, RUNS, TESTS, STESTR_RUNS, REPEAT)
+# Usage: bench/bench_history.sh   (env: BISECTR_BUILD=build, BENCH_DIR, RUNS, TESTS, STESTR_RUNS, REPEAT,
+#                                  PEERS=0 to skip the stestr side by side)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source_dir=$PWD
 build=${BISECTR_BUILD:-build}
-bin=$(realpath "$build/bisectr")
+bin=$(realpath "$build/src/bisectr")
 runs=${RUNS:-1000}
 tests=${TESTS:-5000}
 stestr_runs=${STESTR_RUNS:-20}
@@ -77,6 +78,9 @@ for name in flaky history failing slowest compare stats last report-flaky report
   printf '  %-14s %8s %8s   %s\n' "$name" "${best[$name]}" "${median[$name]}" "$goal"
 done
 
+if [[ ${PEERS:-1} == 0 ]]; then
+  exit 0
+fi
 if ! command -v stestr > /dev/null; then
   echo "stestr not installed (scripts/setup --peers): no side-by-side" >&2
   exit 0

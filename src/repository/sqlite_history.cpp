@@ -3,6 +3,7 @@
 #include "bisectr/util/error.hpp"
 #include "sqlite_repository.hpp"
 #include "sqlite_support.hpp"
+#include "test_summary.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -85,41 +86,16 @@ SqliteHistory::SqliteHistory(SQLite::Database& db, std::filesystem::path file) :
 
 namespace {
 
-// One test's running totals while the counted results stream past.
-struct Tally {
-  std::int64_t test = 0;
-  std::int64_t runs = 0;
-  std::int64_t failures = 0;
-  std::int64_t flips = 0;
-  std::int64_t first_failed_run = 0;
-  std::int64_t last_failed_run = 0;
-  bool last_failed = false;
-};
-
-void add_to_tally(Tally& tally, std::int64_t run, bool failed)
-{
-  if (tally.runs > 0 && failed != tally.last_failed) {
-    ++tally.flips;
-  }
-  if (failed) {
-    tally.first_failed_run = tally.failures == 0 ? run : tally.first_failed_run;
-    tally.last_failed_run = run;
-    ++tally.failures;
-  }
-  tally.last_failed = failed;
-  ++tally.runs;
-}
-
 // Streams the counted results once (a window-function query is ~10x slower in SQLite) and
 // keeps the tests with at least min_runs counted runs.
-std::vector<Tally> tally_tests(SQLite::Database& db, std::int64_t since, std::int64_t min_runs)
+std::vector<TestSummary> tally_tests(SQLite::Database& db, std::int64_t since, std::int64_t min_runs)
 {
   sqlite3_stmt* raw = nullptr;
   db.check(sqlite3_prepare_v2(db.getHandle(), k_counted_sql, -1, &raw, nullptr));
   const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
   db.check(sqlite3_bind_int64(raw, 1, since));
-  std::vector<Tally> tallies;
-  Tally current;
+  std::vector<TestSummary> tallies;
+  TestSummary current;
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
     const std::int64_t test = sqlite3_column_int64(raw, 0);
@@ -127,9 +103,9 @@ std::vector<Tally> tally_tests(SQLite::Database& db, std::int64_t since, std::in
       if (current.runs >= std::max<std::int64_t>(min_runs, 1)) {
         tallies.push_back(current);
       }
-      current = Tally{test};
+      current = empty_summary(test);
     }
-    add_to_tally(current, sqlite3_column_int64(raw, 1), sqlite3_column_int(raw, 2) != 0);
+    add_counted(current, sqlite3_column_int64(raw, 1), sqlite3_column_int(raw, 2) != 0);
   }
   if (status != SQLITE_DONE) {
     db.check(status);
@@ -150,13 +126,13 @@ std::unordered_map<std::int64_t, model::TimePoint> run_starts(SQLite::Database& 
   return starts;
 }
 
-std::vector<TestStats> stats_of(SQLite::Database& db, const std::vector<Tally>& tallies)
+std::vector<TestStats> stats_of(SQLite::Database& db, const std::vector<TestSummary>& tallies)
 {
   const auto starts = run_starts(db);
   SQLite::Statement name(db, "SELECT name FROM tests WHERE id = ?");
   std::vector<TestStats> stats;
   stats.reserve(tallies.size());
-  for (const Tally& tally : tallies) {
+  for (const TestSummary& tally : tallies) {
     TestStats test;
     name.bind(1, tally.test);
     test.test_id = name.executeStep() ? name.getColumn(0).getString() : std::string();
@@ -179,7 +155,9 @@ std::vector<TestStats> SqliteHistory::test_stats(const StatsFilter& filter) cons
 {
   return guarded(m_file, [&] {
     const std::int64_t since = since_ns(filter);
-    const std::vector<Tally> tallies = tally_tests(m_db, since, filter.min_runs);
+    // Without a since-filter the totals kept at commit (test_summary) equal the full scan.
+    const std::vector<TestSummary> tallies =
+        filter.since ? tally_tests(m_db, since, filter.min_runs) : read_test_summaries(m_db, filter.min_runs);
     std::vector<TestStats> stats = stats_of(m_db, tallies);
     std::unordered_map<std::int64_t, std::size_t> index_of;
     for (std::size_t i = 0; i < tallies.size(); ++i) {
@@ -363,6 +341,9 @@ PruneOutcome SqliteHistory::prune(const PruneRule& rule)
     }
     m_db.exec("DELETE FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)");
     m_db.exec("DELETE FROM strings WHERE id NOT IN (SELECT name FROM attachments UNION SELECT mime FROM attachments)");
+    if (outcome.runs_removed > 0) {
+      rebuild_test_summaries(m_db);
+    }
     transaction.commit();
     if (outcome.runs_removed > 0) {
       m_db.exec("VACUUM");

@@ -8,6 +8,7 @@
 #include "sqlite_run_writer.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_support.hpp"
+#include "test_summary.hpp"
 
 #include <system_error>
 
@@ -164,6 +165,9 @@ bool SqliteRepository::remove_run(model::RunId id)
   return guarded(m_file, [&] {
     WriteTransaction transaction(m_db);
     const bool removed = delete_run_rows(m_db, id).has_value();
+    if (removed) {
+      rebuild_test_summaries(m_db);
+    }
     transaction.commit();
     return removed;
   });

@@ -22,6 +22,14 @@ std::optional<std::int64_t> widen(std::optional<int> value)
   return *value;
 }
 
+std::optional<std::int64_t> duration_ns(const model::TestResult& result)
+{
+  if (!result.start || !result.stop) {
+    return std::nullopt;
+  }
+  return to_ns(*result.stop) - to_ns(*result.start);
+}
+
 std::int64_t insert_run(SQLite::Database& db, const NewRun& run)
 {
   SQLite::Statement insert(db, "INSERT INTO runs (started_ns, source, state) VALUES (?, ?, ?)");
@@ -83,6 +91,7 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
     insert_result(result_id, result, test, worker);
+    m_summary.add(test, result.status, duration_ns(result));
     for (const model::Attachment& attachment : result.attachments) {
       insert_attachment(result_id, attachment);
     }
@@ -165,6 +174,7 @@ void SqliteRunWriter::preload_tests()
   m_next_result = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM results").getInt64() + 1;
   const std::int64_t known = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM tests").getInt64();
   m_next_test = known + 1;
+  m_summary = SummaryAccumulator(m_next_test);
   if (known > k_preload_limit) {
     return;
   }
@@ -277,6 +287,7 @@ model::RunId SqliteRunWriter::commit()
     update.exec();
     m_new_tests.flush();
     m_results.flush();
+    m_summary.write(m_db, m_run);
     m_transaction.commit();
   });
   m_committed = true;

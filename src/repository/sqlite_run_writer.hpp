@@ -3,6 +3,7 @@
 #include "batch_inserter.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
+#include "test_summary.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
@@ -66,6 +67,7 @@ private:
   SQLite::Statement m_insert_attachment;
   SQLite::Statement m_insert_worker;
   SQLite::Statement m_set_metadata;
+  SummaryAccumulator m_summary{0};
   std::unordered_map<std::string, std::int64_t> m_tests;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;

@@ -1,0 +1,214 @@
+#include "test_summary.hpp"
+
+#include "batch_inserter.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <sqlite3.h>
+#include <unordered_map>
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+constexpr int k_columns = 9;
+constexpr int k_batch_rows = 128;
+constexpr const char* k_target =
+    "test_summary (test, runs, failures, flips, last_failed, first_failed_run, last_failed_run, success_run, "
+    "success_ns)";
+constexpr const char* k_select_columns =
+    "SELECT test, runs, failures, flips, last_failed, first_failed_run, last_failed_run, success_run, success_ns "
+    "FROM test_summary";
+
+bool is_counted(int status)
+{
+  return status == 3 || status == 4 || status == 6 || status == 7 || status == 8;
+}
+
+bool is_failed(int status)
+{
+  return status == 4 || status == 6 || status == 8;
+}
+
+std::optional<std::int64_t> optional_column(sqlite3_stmt* row, int column)
+{
+  if (sqlite3_column_type(row, column) == SQLITE_NULL) {
+    return std::nullopt;
+  }
+  return sqlite3_column_int64(row, column);
+}
+
+TestSummary summary_from_row(sqlite3_stmt* row)
+{
+  TestSummary summary;
+  summary.test = sqlite3_column_int64(row, 0);
+  summary.runs = sqlite3_column_int64(row, 1);
+  summary.failures = sqlite3_column_int64(row, 2);
+  summary.flips = sqlite3_column_int64(row, 3);
+  summary.last_failed = sqlite3_column_int(row, 4) != 0;
+  summary.first_failed_run = sqlite3_column_int64(row, 5);
+  summary.last_failed_run = sqlite3_column_int64(row, 6);
+  summary.success_run = optional_column(row, 7);
+  summary.success_ns = optional_column(row, 8);
+  return summary;
+}
+
+void push_summary(BatchInserter& insert, const TestSummary& summary)
+{
+  const auto value = [](std::optional<std::int64_t> number) -> Value { return number ? Value(*number) : Value(); };
+  insert.push(summary.test);
+  insert.push(summary.runs);
+  insert.push(summary.failures);
+  insert.push(summary.flips);
+  insert.push(std::int64_t{summary.last_failed ? 1 : 0});
+  insert.push(summary.first_failed_run);
+  insert.push(summary.last_failed_run);
+  insert.push(value(summary.success_run));
+  insert.push(value(summary.success_ns));
+}
+
+// A prepared raw statement: these loops see up to millions of rows, where SQLiteCpp's
+// per-column objects cost more than the query.
+using RawStatement = std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)>;
+
+RawStatement prepare(SQLite::Database& db, const std::string& sql)
+{
+  sqlite3_stmt* raw = nullptr;
+  db.check(sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr));
+  return RawStatement(raw, &sqlite3_finalize);
+}
+
+template <typename Row> void for_each_row(SQLite::Database& db, sqlite3_stmt* statement, const Row& row)
+{
+  int status = SQLITE_ROW;
+  while ((status = sqlite3_step(statement)) == SQLITE_ROW) {
+    row(statement);
+  }
+  if (status != SQLITE_DONE) {
+    db.check(status);
+  }
+}
+
+} // namespace
+
+TestSummary empty_summary(std::int64_t test)
+{
+  TestSummary summary;
+  summary.test = test;
+  return summary;
+}
+
+void add_counted(TestSummary& summary, std::int64_t run, bool failed)
+{
+  if (summary.runs > 0 && failed != summary.last_failed) {
+    ++summary.flips;
+  }
+  if (failed) {
+    summary.first_failed_run = summary.failures == 0 ? run : summary.first_failed_run;
+    summary.last_failed_run = run;
+    ++summary.failures;
+  }
+  summary.last_failed = failed;
+  ++summary.runs;
+}
+
+SummaryAccumulator::SummaryAccumulator(std::int64_t first_new_test) : m_first_new_test(first_new_test) {}
+
+void SummaryAccumulator::add(std::int64_t test, model::Status status, std::optional<std::int64_t> duration_ns)
+{
+  const int code = static_cast<int>(status);
+  if (is_counted(code)) {
+    m_entries.push_back({test, duration_ns.value_or(0), code, duration_ns.has_value()});
+  }
+}
+
+void SummaryAccumulator::write(SQLite::Database& db, std::int64_t run)
+{
+  // Within one run the scan path sees a test's results in status order (index results_by_test),
+  // and recent_durations takes the first success it meets: a stable sort keeps both.
+  std::stable_sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) {
+    return a.test != b.test ? a.test < b.test : a.status < b.status;
+  });
+  const RawStatement existing = prepare(db, std::string(k_select_columns) + " WHERE test = ?");
+  BatchInserter insert(db, k_target, k_columns, k_batch_rows, "INSERT OR REPLACE");
+  for (std::size_t i = 0; i < m_entries.size();) {
+    TestSummary summary = empty_summary(m_entries[i].test);
+    if (summary.test < m_first_new_test) {
+      sqlite3_bind_int64(existing.get(), 1, summary.test);
+      for_each_row(db, existing.get(), [&](sqlite3_stmt* row) { summary = summary_from_row(row); });
+      sqlite3_reset(existing.get());
+    }
+    bool success_seen = false;
+    for (; i < m_entries.size() && m_entries[i].test == summary.test; ++i) {
+      const Entry& entry = m_entries[i];
+      add_counted(summary, run, is_failed(entry.status));
+      if (entry.status == 3 && entry.has_duration && !success_seen) {
+        success_seen = true;
+        summary.success_run = run;
+        summary.success_ns = entry.duration_ns;
+      }
+    }
+    push_summary(insert, summary);
+  }
+  insert.flush();
+  m_entries.clear();
+}
+
+namespace {
+
+std::vector<TestSummary> tally_all(SQLite::Database& db)
+{
+  const RawStatement counted = prepare(db, "SELECT test, run, status IN (4, 6, 8) FROM results INDEXED BY "
+                                           "results_by_test WHERE status IN (3, 4, 6, 7, 8) ORDER BY test, run");
+  std::vector<TestSummary> summaries;
+  for_each_row(db, counted.get(), [&](sqlite3_stmt* row) {
+    const std::int64_t test = sqlite3_column_int64(row, 0);
+    if (summaries.empty() || summaries.back().test != test) {
+      summaries.push_back(empty_summary(test));
+    }
+    add_counted(summaries.back(), sqlite3_column_int64(row, 1), sqlite3_column_int(row, 2) != 0);
+  });
+  return summaries;
+}
+
+void add_recent_successes(SQLite::Database& db, std::vector<TestSummary>& summaries)
+{
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  for (std::size_t i = 0; i < summaries.size(); ++i) {
+    index_of.emplace(summaries[i].test, i);
+  }
+  // SQLite takes the bare column duration_ns from the row that holds max(run).
+  const RawStatement recent = prepare(db, "SELECT test, duration_ns, max(run) FROM results WHERE status = 3 AND "
+                                          "duration_ns IS NOT NULL GROUP BY test");
+  for_each_row(db, recent.get(), [&](sqlite3_stmt* row) {
+    if (const auto found = index_of.find(sqlite3_column_int64(row, 0)); found != index_of.end()) {
+      summaries[found->second].success_ns = sqlite3_column_int64(row, 1);
+      summaries[found->second].success_run = sqlite3_column_int64(row, 2);
+    }
+  });
+}
+
+} // namespace
+
+void rebuild_test_summaries(SQLite::Database& db)
+{
+  db.exec("DELETE FROM test_summary");
+  std::vector<TestSummary> summaries = tally_all(db);
+  add_recent_successes(db, summaries);
+  BatchInserter insert(db, k_target, k_columns, k_batch_rows);
+  for (const TestSummary& summary : summaries) {
+    push_summary(insert, summary);
+  }
+  insert.flush();
+}
+
+std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t min_runs)
+{
+  const RawStatement query = prepare(db, std::string(k_select_columns) + " WHERE runs >= ? ORDER BY test");
+  db.check(sqlite3_bind_int64(query.get(), 1, std::max<std::int64_t>(min_runs, 1)));
+  std::vector<TestSummary> summaries;
+  for_each_row(db, query.get(), [&](sqlite3_stmt* row) { summaries.push_back(summary_from_row(row)); });
+  return summaries;
+}
+
+} // namespace bisectr::repository::detail
