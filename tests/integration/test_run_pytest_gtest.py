@@ -84,8 +84,8 @@ def test_pytest_failing_rerun_passes_node_ids_as_argv(tmp_path):
 GTEST_CONFIG = BUILD / "fixtures" / "gtest_suite" / "bisectr.toml"
 
 
-@pytest.mark.skipif(not GTEST_CONFIG.exists(), reason="the GoogleTest fixture was not built")
 def test_gtest_binary_runs_in_parallel_workers(tmp_path):
+    assert GTEST_CONFIG.exists(), "the GoogleTest fixture was not built (configure with BISECTR_FIXTURES=ON)"
     proc = bisectr(tmp_path, "run", "--config", str(GTEST_CONFIG), "--parallel", "2", "--json")
     assert proc.returncode in (0, 1), proc.stderr
     out = json.loads(proc.stdout)
