@@ -18,24 +18,6 @@ double epoch_seconds(const model::TimePoint& time)
   return std::chrono::duration<double>(time.time_since_epoch()).count();
 }
 
-// The verdict a stored session has reached so far, rebuilt from its saved engine state.
-driver::Outcome current_outcome(const repository::Session& session, const driver::SessionConfig& config)
-{
-  auto state = nlohmann::json::parse(session.state_json);
-  auto engine = bisect::Engine::from_json(state.at("engine"));
-  driver::Outcome outcome;
-  outcome.session = session.info.id;
-  outcome.verdict = engine.verdict();
-  outcome.interrupted = !engine.done();
-  for (auto index : outcome.verdict.culprits) {
-    outcome.culprit_ids.push_back(config.candidates.at(index));
-  }
-  for (const auto& suspect : outcome.verdict.suspects) {
-    outcome.suspect_ids.push_back(suspect.members.empty() ? config.victim + " (alone)" : config.candidates.at(suspect.members.front()));
-  }
-  return outcome;
-}
-
 } // namespace
 
 void list_bisect_sessions(const Context& context, bool json)
@@ -72,7 +54,8 @@ void show_bisect_session(const Context& context, std::int64_t id, bool json)
   }
   auto config_json = nlohmann::json::parse(session->config_json);
   auto config = driver::session_config_from_json(config_json);
-  auto outcome = current_outcome(*session, config);
+  auto state = nlohmann::json::parse(session->state_json);
+  auto outcome = driver::outcome_of(config, id, bisect::Engine::from_json(state.at("engine")));
   if (json) {
     auto document = verdict_json(outcome, config, 0.0);
     document["status"] = session->info.status;

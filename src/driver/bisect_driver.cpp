@@ -101,11 +101,30 @@ bool trial_complete(const bisect::TrialRequest& request, const TrialRun& run)
   return run.result.failures > 0 || run.result.runs >= request.max_runs;
 }
 
-nlohmann::json trial_json(const bisect::TrialRequest& request, const bisect::TrialResult& result)
+nlohmann::json trial_json(const bisect::TrialRequest& request, const bisect::TrialResult& result,
+                          const nlohmann::json& suspects)
 {
   return {{"kind", bisect::to_string(request.kind)}, {"round", request.round}, {"subset", request.subset},
           {"size", request.subset.size()}, {"max_runs", request.max_runs}, {"runs", result.runs},
-          {"failures", result.failures}, {"seconds", result.seconds}};
+          {"failures", result.failures}, {"seconds", result.seconds}, {"suspects", suspects}};
+}
+
+// The leading hypotheses as test ids, for the session's record (what the engine believed when
+// it planned the trial).
+nlohmann::json suspects_json(const bisect::Progress& progress, const SessionConfig& config)
+{
+  auto list = nlohmann::json::array();
+  for (const auto& suspect : progress.suspects) {
+    auto tests = nlohmann::json::array();
+    for (auto index : suspect.members) {
+      tests.push_back(config.candidates.at(index));
+    }
+    if (suspect.members.empty()) {
+      tests.push_back(config.victim + " (alone)");
+    }
+    list.push_back({{"tests", tests}, {"probability", suspect.probability}});
+  }
+  return list;
 }
 
 void watch_deadline(SessionRun& session, bool& out_of_time)
@@ -124,7 +143,7 @@ void watch_deadline(SessionRun& session, bool& out_of_time)
 // the round was cut short (stop or deadline) and must be resumed later.
 bool run_round(SessionRun& session, repository::Repository& repository, RoundState& state,
                const std::vector<bisect::TrialRequest>& round, std::int64_t first_trial, bool& out_of_time,
-               const std::function<void()>& on_trial)
+               const nlohmann::json& suspects, const std::function<void()>& on_trial)
 {
   std::vector<std::future<TrialRun>> futures(round.size());
   for (std::size_t i = 0; i < round.size(); ++i) {
@@ -148,7 +167,7 @@ bool run_round(SessionRun& session, repository::Repository& repository, RoundSta
         auto run = futures[i].get();
         if (trial_complete(round[i], run)) {
           state.done[i] = run.result;
-          repository.sessions().record_trial(session.id, trial_json(round[i], run.result).dump(),
+          repository.sessions().record_trial(session.id, trial_json(round[i], run.result, suspects).dump(),
                                              run.last_run == 0 ? std::nullopt : std::optional(run.last_run),
                                              to_json(state).dump(), "running");
           on_trial();
@@ -164,20 +183,6 @@ bool run_round(SessionRun& session, repository::Repository& repository, RoundSta
     std::rethrow_exception(failure);
   }
   return state.done.size() == round.size();
-}
-
-Outcome make_outcome(const SessionConfig& config, repository::SessionId id, const bisect::Engine& engine)
-{
-  Outcome outcome;
-  outcome.session = id;
-  outcome.verdict = engine.verdict();
-  for (auto index : outcome.verdict.culprits) {
-    outcome.culprit_ids.push_back(config.candidates.at(index));
-  }
-  for (const auto& suspect : outcome.verdict.suspects) {
-    outcome.suspect_ids.push_back(suspect.members.empty() ? config.victim + " (alone)" : config.candidates.at(suspect.members.front()));
-  }
-  return outcome;
 }
 
 } // namespace
@@ -204,7 +209,8 @@ Outcome run_session(const Services& services, const config::RunnerConfig& runner
   };
   while (!engine.done() && !session.local_stop.stop_requested()) {
     auto round = engine.plan();
-    if (round.empty() || !run_round(session, *repository, state, round, trial_number, out_of_time, report)) {
+    auto suspects = suspects_json(engine.progress(), config);
+    if (round.empty() || !run_round(session, *repository, state, round, trial_number, out_of_time, suspects, report)) {
       break;
     }
     for (std::size_t i = 0; i < round.size(); ++i) {
@@ -215,10 +221,26 @@ Outcome run_session(const Services& services, const config::RunnerConfig& runner
     repository->sessions().save_session_state(id, to_json(state).dump(), engine.done() ? "finishing" : "running");
     report();
   }
-  auto outcome = make_outcome(config, id, engine);
+  auto outcome = outcome_of(config, id, engine);
   outcome.out_of_time = out_of_time && !engine.done();
-  outcome.interrupted = !engine.done() && !outcome.out_of_time;
+  outcome.interrupted = outcome.interrupted && !outcome.out_of_time;
   repository->sessions().save_session_state(id, to_json(state).dump(), status_word(outcome));
+  return outcome;
+}
+
+Outcome outcome_of(const SessionConfig& config, repository::SessionId id, const bisect::Engine& engine)
+{
+  Outcome outcome;
+  outcome.session = id;
+  outcome.verdict = engine.verdict();
+  outcome.interrupted = !engine.done();
+  for (auto index : outcome.verdict.culprits) {
+    outcome.culprit_ids.push_back(config.candidates.at(index));
+  }
+  for (const auto& suspect : outcome.verdict.suspects) {
+    outcome.suspect_ids.push_back(suspect.members.empty() ? config.victim + " (alone)"
+                                                          : config.candidates.at(suspect.members.front()));
+  }
   return outcome;
 }
 

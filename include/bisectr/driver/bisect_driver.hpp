@@ -1,5 +1,6 @@
 #pragma once
 
+#include "bisectr/bisect/engine.hpp"
 #include "bisectr/bisect/verdict.hpp"
 #include "bisectr/config/runner_config.hpp"
 #include "bisectr/driver/session_config.hpp"
@@ -48,6 +49,10 @@ repository::SessionId create_session(repository::Repository& repository, const S
 /// parallel. After every trial the session state is saved, so a crash loses only trials in flight.
 Outcome run_session(const Services& services, const config::RunnerConfig& runner, repository::SessionId id,
                     std::stop_token stop, const ProgressHandler& on_progress);
+
+/// The outcome an engine's state stands for: its verdict with culprits and suspects as test ids;
+/// interrupted when the engine is not done.
+Outcome outcome_of(const SessionConfig& config, repository::SessionId id, const bisect::Engine& engine);
 
 /// The engine's status word for a stored session ("running", "found", ...).
 std::string status_word(const Outcome& outcome);

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Issue 2's side-by-side benchmark: `bisectr load` against `stestr load`, and the read commands
+# `last`, `failing`, `slowest` of both, on the same subunit v2 stream written by python-subunit
+# (bench/gen_stream.py: 4 worker tags, 1% failures with tracebacks).
+# Usage: bench/bench_load.sh [N ...]   (default 100000; PEERS=0 skips stestr, e.g. for 1000000)
+# Wall and CPU (user+sys) are both printed: on a shared machine wall time measures the load too.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BISECTR_BUILD:-build}
+bin=$PWD/$build/bisectr
+python=/usr/bin/python3
+sizes=("$@")
+((${#sizes[@]})) || sizes=(100000)
+data="$build/bench-data"
+mkdir -p "$data"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# measure LABEL COMMAND...: runs once, prints wall / cpu / peak RSS, leaves them in $wall $cpu.
+measure() {
+  local label=$1 log
+  shift
+  log=$(mktemp)
+  /usr/bin/time -f "%e %U %S %M" -o "$log" "$@" >/dev/null 2>&1 || true
+  read -r wall user sys rss_kib < <(tail -n 1 "$log")
+  rm -f "$log"
+  cpu=$(echo "$user + $sys" | bc -l)
+  printf "  %-22s wall %9.3f s  cpu %9.3f s  peak RSS %8.1f MiB\n" "$label" "$wall" "$cpu" "$(echo "$rss_kib / 1024" | bc -l)"
+}
+
+ratio() { printf "  %-22s %8.1fx wall  %8.1fx cpu\n" "$1" "$(echo "$2 / ($4 + 0.0005)" | bc -l)" "$(echo "$3 / ($5 + 0.0005)" | bc -l)"; }
+
+for n in "${sizes[@]}"; do
+  stream="$data/load-$n.subunit"
+  [[ -s $stream ]] || $python bench/gen_stream.py "$n" "$stream"
+  echo "== $n tests ($(du -h "$stream" | cut -f1) subunit v2)"
+  export BISECTR_REPO=$work/repo-$n
+  measure "bisectr load" "$bin" load "$stream"
+  b_load=($wall $cpu)
+  declare -A b_read=()
+  for command in last "failing --list" slowest; do
+    # shellcheck disable=SC2086
+    measure "bisectr $command" "$bin" $command
+    b_read[$command]="$wall $cpu"
+  done
+  [[ ${PEERS:-1} == 1 ]] || continue
+  mkdir -p "$work/stestr-$n" && cd "$work/stestr-$n"
+  printf '[DEFAULT]\ntest_path=.\n' >.stestr.conf
+  stestr init >/dev/null
+  measure "stestr load" sh -c "stestr load < '$OLDPWD/$stream'"
+  s_load=($wall $cpu)
+  declare -A s_read=()
+  for command in last "failing --list" slowest; do
+    # shellcheck disable=SC2086
+    measure "stestr $command" stestr $command
+    s_read[$command]="$wall $cpu"
+  done
+  cd "$OLDPWD"
+  echo "  ratios (stestr / bisectr):"
+  ratio "load" "${s_load[0]}" "${s_load[1]}" "${b_load[0]}" "${b_load[1]}"
+  for command in last "failing --list" slowest; do
+    read -r sw sc <<<"${s_read[$command]}"
+    read -r bw bc_ <<<"${b_read[$command]}"
+    ratio "$command" "$sw" "$sc" "$bw" "$bc_"
+  done
+done
