@@ -68,8 +68,8 @@ void trace_round(const std::vector<bisect::TrialRequest>& batch, const std::vect
   for (std::size_t k = 0; k < batch.size(); ++k) {
     const bisect::TrialRequest& request = batch[k];
     test::SimulatedProbe check(scenario, 0);
-    std::printf("  round %zu %-9s |S|=%-5zu max=%-4zu triggered=%d -> runs=%zu failures=%zu seconds=%.1f\n", request.round,
-                bisect::to_string(request.kind), request.subset.size(), request.max_runs,
+    std::printf("  round %zu %-9s |S|=%-5zu max=%-4zu triggered=%d -> runs=%zu failures=%zu seconds=%.1f\n",
+                request.round, bisect::to_string(request.kind), request.subset.size(), request.max_runs,
                 check.triggered(request.subset) ? 1 : 0, results[k].runs, results[k].failures, results[k].seconds);
   }
 }

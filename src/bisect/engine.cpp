@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <numeric>
 #include <random>
 
@@ -20,6 +19,7 @@ constexpr std::size_t k_pair_open_top = 100; // ... the top this many candidates
 constexpr double k_pair_pool_mass = 0.999;   // the pool: the top candidates holding this much
 constexpr std::size_t k_reproduce_rounds = 8; // the reproduction budget is spread over this many rounds
 constexpr double k_min_q = 0.003;
+constexpr double k_flaky_q = 0.5; // below this q_hat verification credits only unbiased earlier runs
 constexpr double k_verify_level = 0.8; // verification budgets use the low end of this interval of q
 constexpr double k_max_q = 0.995;
 
@@ -29,17 +29,6 @@ std::uint64_t splitmix(std::uint64_t x)
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
-}
-
-double search_budget()
-{
-  const char* text = std::getenv("BISECTR_BUDGET");
-  return text != nullptr ? std::strtod(text, nullptr) : k_search_budget;
-}
-
-bool credit_checks()
-{
-  return std::getenv("BISECTR_NO_CREDIT") == nullptr;
 }
 
 std::size_t ceil_div(std::size_t a, std::size_t b)
@@ -125,9 +114,6 @@ std::vector<TrialRequest> Engine::plan()
   if (done()) {
     return {};
   }
-  if (m_phase == Phase::Reproduce && std::getenv("BISECTR_SKIP") != nullptr) {
-    m_phase = Phase::Search;
-  }
   if (m_phase == Phase::Reproduce) {
     return plan_reproduce();
   }
@@ -172,18 +158,23 @@ std::vector<TrialRequest> Engine::plan_reproduce() const
 Engine::Verification Engine::make_verification(const Members& target, std::size_t budget) const
 {
   Verification verification{target, {}};
-  // Earlier non-verification runs of a subset that must pass count towards its check, unless
-  // any of them failed.
-  auto credit = [this](Check check) {
+  // Earlier runs of the same subset count towards a check that must pass, unless any failed, but
+  // for a flaky victim only those of the reproduce and control trials: they were planned before
+  // any suspect led. Crediting search trials (chosen because they split off the leader) named a
+  // wrong single culprit for a victim failing on its own (n = 64, q = 1/30: 87.5% right).
+  bool flaky = q_plan() < k_flaky_q;
+  auto credit = [this, flaky](Check check) {
     std::size_t runs = 0;
     bool failed = false;
     for (const Trial& trial : m_trials) {
-      if (trial.request.kind != TrialKind::Verify && trial.request.subset == check.subset) {
+      bool unbiased = !flaky || trial.request.kind == TrialKind::Reproduce || trial.request.kind == TrialKind::Control;
+      unbiased = unbiased && trial.request.kind != TrialKind::Verify;
+      if (unbiased && trial.request.subset == check.subset) {
         runs += trial.result.runs;
         failed = failed || trial.result.failures > 0;
       }
     }
-    check.runs = failed || !credit_checks() ? 0 : std::min(runs, check.budget);
+    check.runs = failed ? 0 : std::min(runs, check.budget);
     return check;
   };
   auto without = [this](std::vector<std::size_t> removed) {
@@ -253,7 +244,7 @@ std::vector<TrialRequest> Engine::plan_search()
 {
   std::mt19937_64 rng(splitmix(m_options.seed ^ splitmix(m_trials.size())));
   double q = q_plan();
-  std::size_t budget = static_cast<std::size_t>(std::ceil(search_budget() / q));
+  std::size_t budget = static_cast<std::size_t>(std::ceil(k_search_budget / q));
   std::vector<TrialRequest> batch;
   bool control_done = std::any_of(m_trials.begin(), m_trials.end(),
                                   [](const Trial& t) { return t.request.kind == TrialKind::Control; });
@@ -265,16 +256,15 @@ std::vector<TrialRequest> Engine::plan_search()
   for (auto it = m_trials.rbegin(); it != m_trials.rend() && previous == nullptr; ++it) {
     previous = it->request.kind == TrialKind::Search ? &it->request.subset : nullptr;
   }
-  PrefixCost cost{m_problem.candidate_seconds, m_problem.startup_seconds + m_problem.victim_seconds};
   bool first = true;
   while (batch.size() < m_options.parallel || batch.empty()) {
     SubsetChoice choice;
     if (first) {
-      choice = best_prefix(m_set, posterior(), order_by_mass(mass, m_problem.candidate_seconds), cost);
+      choice = best_prefix(m_set, posterior(), order_by_mass(mass, m_problem.candidate_seconds));
     }
     // A deterministic choice that repeats the last subset can stall: randomise it.
     if (!first || (previous != nullptr && choice.subset == *previous)) {
-      choice = best_prefix(m_set, posterior(), weighted_random_order(mass, rng), cost);
+      choice = best_prefix(m_set, posterior(), weighted_random_order(mass, rng));
     }
     first = false;
     batch.push_back({std::move(choice.subset), budget, TrialKind::Search, next_round(), {}, 0, 0, true});

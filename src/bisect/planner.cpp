@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <numeric>
 
@@ -13,22 +12,7 @@ namespace bisectr::bisect {
 namespace {
 
 constexpr double k_low_mass = 0.15;
-const double k_high_mass = std::getenv("BISECTR_HIGH") != nullptr ? std::strtod(std::getenv("BISECTR_HIGH"), nullptr) : 0.85;
-
-double near_factor()
-{
-  const char* text = std::getenv("BISECTR_NEAR");
-  return text != nullptr ? std::strtod(text, nullptr) : 1.0;
-}
-
-double prefix_seconds(const PrefixCost& cost, const std::vector<std::size_t>& order, std::size_t length)
-{
-  double seconds = 0.0;
-  for (std::size_t r = 0; r < length; ++r) {
-    seconds += cost.seconds[order[r]];
-  }
-  return seconds;
-}
+constexpr double k_high_mass = 0.85;
 
 // Sums over hypotheses of w, w·q, w·H(q), w·q0, w·H(q0): what one run's information needs.
 struct Sums
@@ -87,32 +71,6 @@ double run_information(const Sums& active, const Sums& inactive)
   return binary_entropy(fail) - active.rate_bits - inactive.noise_bits;
 }
 
-// Among the prefixes in the mass window with at least k_near of the chosen prefix's information,
-// the one with the most information per expected second: large subsets dominate test-seconds
-// while the information curve is flat near its top.
-std::size_t cheapest_near(const std::vector<double>& info, const std::vector<double>& mass,
-                          const std::vector<std::size_t>& order, const PrefixCost& cost, std::size_t chosen)
-{
-  if (cost.seconds.empty() || info[chosen] <= 0.0) {
-    return chosen;
-  }
-  double floor = near_factor() * info[chosen];
-  double seconds = cost.fixed_seconds;
-  double best_rate = info[chosen] / (cost.fixed_seconds + prefix_seconds(cost, order, chosen));
-  std::size_t best = chosen;
-  for (std::size_t length = 0; length < info.size(); ++length) {
-    if (length > 0) {
-      seconds += cost.seconds[order[length - 1]];
-    }
-    bool in_window = mass[length] >= k_low_mass && mass[length] <= k_high_mass;
-    if (in_window && info[length] >= floor && info[length] / seconds > best_rate) {
-      best_rate = info[length] / seconds;
-      best = length;
-    }
-  }
-  return best;
-}
-
 } // namespace
 
 std::vector<std::size_t> order_by_mass(const std::vector<double>& marginals, const std::vector<double>& seconds)
@@ -154,12 +112,6 @@ std::vector<std::size_t> weighted_random_order(const std::vector<double>& margin
 
 SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order)
 {
-  return best_prefix(set, posterior, order, {});
-}
-
-SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order,
-                         const PrefixCost& cost)
-{
   std::vector<Sums> inside = inside_sums(set, posterior, order);
   Sums none;
   none.add(posterior, 0);
@@ -186,7 +138,6 @@ SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, c
     }
   }
   std::size_t length = best_window < inside.size() ? best_window : best_any;
-  length = cheapest_near(info, mass, order, cost, length);
   SubsetChoice choice;
   choice.subset.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(length));
   std::sort(choice.subset.begin(), choice.subset.end());

@@ -17,13 +17,6 @@ struct SubsetChoice
   double information = 0.0;        ///< expected bits per run
 };
 
-/// What a run of a prefix costs: per-candidate seconds plus a fixed part (start-up and victim).
-struct PrefixCost
-{
-  std::vector<double> seconds; ///< per candidate; empty = choose by information alone
-  double fixed_seconds = 0.0;
-};
-
 /// Candidates by marginal descending (masses within a factor of two count as equal), cheaper
 /// first at equal mass, then by index.
 std::vector<std::size_t> order_by_mass(const std::vector<double>& marginals, const std::vector<double>& seconds);
@@ -35,10 +28,5 @@ std::vector<std::size_t> weighted_random_order(const std::vector<double>& margin
 /// its own posterior failure rate), preferring an active mass in [0.15, 0.85]; ties go to the
 /// shorter prefix.
 SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order);
-
-/// As above, then among window prefixes with nearly the same information (at least k_near of it)
-/// takes the one with the most information per expected second of `cost`.
-SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order,
-                         const PrefixCost& cost);
 
 } // namespace bisectr::bisect
