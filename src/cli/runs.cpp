@@ -1,11 +1,10 @@
 // bisectr runs: the history of runs, newest last.
+#include "bisectr/report/time_text.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/util/units.hpp"
 #include "commands.hpp"
 #include "json_model.hpp"
 
-#include <chrono>
-#include <ctime>
 #include <iomanip>
 
 namespace bisectr::cli {
@@ -16,16 +15,6 @@ struct RunsOptions {
   std::size_t limit = 0;
   bool json = false;
 };
-
-std::string format_time(const model::TimePoint& time)
-{
-  auto seconds = std::chrono::system_clock::to_time_t(std::chrono::time_point_cast<std::chrono::seconds>(time));
-  std::tm parts{};
-  gmtime_r(&seconds, &parts);
-  std::array<char, 32> buffer{};
-  std::strftime(buffer.data(), buffer.size(), "%Y-%m-%d %H:%M:%S", &parts);
-  return buffer.data();
-}
 
 void run_runs(const RunsOptions& options, Context& context)
 {
@@ -46,7 +35,7 @@ void run_runs(const RunsOptions& options, Context& context)
   out << std::left << std::setw(6) << "id" << std::setw(21) << "started (UTC)" << std::right << std::setw(8) << "tests"
       << std::setw(8) << "failed" << std::setw(8) << "skipped" << std::setw(10) << "duration" << "  source\n";
   for (const auto& run : runs) {
-    out << std::left << std::setw(6) << run.id << std::setw(21) << format_time(run.started) << std::right << std::setw(8)
+    out << std::left << std::setw(6) << run.id << std::setw(21) << report::format_time(run.started) << std::right << std::setw(8)
         << run.counts.total << std::setw(8) << run.counts.failed << std::setw(8) << run.counts.skipped << std::setw(10)
         << util::format_duration(run.duration_seconds) << "  " << run.source
         << (run.state == model::RunState::Interrupted ? " (interrupted)" : "") << '\n';
