@@ -24,6 +24,8 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
     statement.bind(index, *number);
   } else if (const auto* text = std::get_if<std::string>(&value)) {
     statement.bindNoCopy(index, *text);
+  } else if (const auto* kept = std::get_if<const std::string*>(&value)) {
+    statement.bindNoCopy(index, **kept);
   } else {
     statement.bind(index);
   }

@@ -8,8 +8,9 @@
 
 namespace bisectr::repository::detail {
 
-/// One bound value: NULL, an integer or a text.
-using Value = std::variant<std::monostate, std::int64_t, std::string>;
+/// One bound value: NULL, an integer, a text, or a text the caller keeps alive and unchanged
+/// until the next flush() (no copy per row).
+using Value = std::variant<std::monostate, std::int64_t, std::string, const std::string*>;
 
 /// Inserts rows into one table many at a time (one multi-row INSERT per batch), which saves
 /// SQLite's per-statement work on bulk imports; rows become visible only after flush().

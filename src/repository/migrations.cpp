@@ -129,7 +129,26 @@ CREATE TABLE test_summary (
 
 constexpr int k_summary_version = 3;
 
-constexpr std::array<Migration, 3> k_migrations = {{{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}}};
+// Version 4: each run's 1,000 (k_slowest_kept) slowest results, ranked as `slowest` returns
+// them (duration descending, then newest result first), replace the randomly-written index.
+constexpr std::string_view k_v4 = R"sql(
+CREATE TABLE run_slowest (
+  run INTEGER NOT NULL,
+  rank INTEGER NOT NULL,
+  test INTEGER NOT NULL,
+  duration_ns INTEGER NOT NULL,
+  PRIMARY KEY (run, rank)
+) WITHOUT ROWID;
+INSERT INTO run_slowest (run, rank, test, duration_ns)
+  SELECT run, place, test, duration_ns FROM (
+    SELECT run, test, duration_ns,
+           row_number() OVER (PARTITION BY run ORDER BY duration_ns DESC, id DESC) AS place
+    FROM results WHERE duration_ns IS NOT NULL)
+  WHERE place <= 1000;
+DROP INDEX results_slowest;
+)sql";
+
+constexpr std::array<Migration, 4> k_migrations = {{{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}, {4, k_v4}}};
 
 int read_version(SQLite::Database& db)
 {

@@ -1,6 +1,7 @@
 #include "run_queries.hpp"
 
 #include "blob_codec.hpp"
+#include "run_slowest.hpp"
 #include "sqlite_support.hpp"
 
 #include <limits>
@@ -174,8 +175,14 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
 
 std::vector<TestTiming> read_slowest(SQLite::Database& db, model::RunId run, std::size_t n)
 {
-  SQLite::Statement query(db, "SELECT t.name, r.duration_ns FROM results r JOIN tests t ON t.id = r.test "
-                              "WHERE r.run = ? AND r.duration_ns IS NOT NULL ORDER BY r.duration_ns DESC LIMIT ?");
+  // run_slowest holds each run's k_slowest_kept slowest results; beyond them the run's results
+  // are sorted (same order: duration descending, then newest result first).
+  const bool kept = n <= k_slowest_kept;
+  SQLite::Statement query(db, kept ? "SELECT t.name, s.duration_ns FROM run_slowest s JOIN tests t ON t.id = s.test "
+                                     "WHERE s.run = ? ORDER BY s.rank LIMIT ?"
+                                   : "SELECT t.name, r.duration_ns FROM results r JOIN tests t ON t.id = r.test "
+                                     "WHERE r.run = ? AND r.duration_ns IS NOT NULL "
+                                     "ORDER BY r.duration_ns DESC, r.id DESC LIMIT ?");
   query.bind(1, run);
   query.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(n, std::numeric_limits<std::int64_t>::max())));
   std::vector<TestTiming> slowest;

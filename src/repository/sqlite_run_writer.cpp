@@ -91,7 +91,11 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
     insert_result(result_id, result, test, worker);
-    m_summary.add(test, result.status, duration_ns(result));
+    const std::optional<std::int64_t> duration = duration_ns(result);
+    m_summary.add(test, result.status, duration);
+    if (duration) {
+      m_slowest.add(result_id, test, *duration);
+    }
     for (const model::Attachment& attachment : result.attachments) {
       insert_attachment(result_id, attachment);
     }
@@ -146,8 +150,11 @@ void SqliteRunWriter::count(model::Status status)
 
 std::int64_t SqliteRunWriter::intern_test(const std::string& name)
 {
-  if (const auto found = m_tests.find(name); found != m_tests.end()) {
-    return found->second;
+  // One hash and one copy of the name per new test: the map's key also feeds the batched
+  // INSERT (node keys never move, and the writer is failed if the lookup below throws).
+  const auto [entry, inserted] = m_tests.try_emplace(name, 0);
+  if (!inserted) {
+    return entry->second;
   }
   // With every known id cached, a miss is a new test and needs no lookup.
   if (!m_all_tests_cached) {
@@ -156,15 +163,14 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
     const std::int64_t id = known ? m_select_test.getColumn(0).getInt64() : 0;
     m_select_test.reset();
     if (known) {
-      m_tests.emplace(name, id);
+      entry->second = id;
       return id;
     }
   }
-  const std::int64_t id = m_next_test++;
-  m_new_tests.push(id);
-  m_new_tests.push(name);
-  m_tests.emplace(name, id);
-  return id;
+  entry->second = m_next_test++;
+  m_new_tests.push(entry->second);
+  m_new_tests.push(&entry->first);
+  return entry->second;
 }
 
 void SqliteRunWriter::preload_tests()
@@ -176,9 +182,11 @@ void SqliteRunWriter::preload_tests()
   m_next_test = known + 1;
   m_summary = SummaryAccumulator(m_next_test);
   if (known > k_preload_limit) {
+    m_tests.reserve(k_new_tests_reserve);
     return;
   }
-  m_tests.reserve(static_cast<std::size_t>(known));
+  // Room for the run's new tests too, so that a large first import does not rehash repeatedly.
+  m_tests.reserve(static_cast<std::size_t>(known) + k_new_tests_reserve);
   SQLite::Statement all(m_db, "SELECT id, name FROM tests");
   while (all.executeStep()) {
     m_tests.emplace(all.getColumn(1).getString(), all.getColumn(0).getInt64());
@@ -288,6 +296,7 @@ model::RunId SqliteRunWriter::commit()
     m_new_tests.flush();
     m_results.flush();
     m_summary.write(m_db, m_run);
+    m_slowest.write(m_db, m_run);
     m_transaction.commit();
   });
   m_committed = true;

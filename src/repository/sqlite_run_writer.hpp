@@ -1,6 +1,7 @@
 #pragma once
 
 #include "batch_inserter.hpp"
+#include "run_slowest.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
 #include "test_summary.hpp"
@@ -20,6 +21,8 @@ class SqliteRunWriter final : public RunWriter
 public:
   /// Up to this many known test ids are read into the cache when a run begins.
   static constexpr std::int64_t k_preload_limit = 200000;
+  /// The test-name cache is sized for this many new tests besides the known ones.
+  static constexpr std::size_t k_new_tests_reserve = 65536;
   /// Rows per multi-row INSERT.
   static constexpr int k_batch_rows = 128;
 
@@ -68,6 +71,7 @@ private:
   SQLite::Statement m_insert_worker;
   SQLite::Statement m_set_metadata;
   SummaryAccumulator m_summary{0};
+  SlowestKeeper m_slowest;
   std::unordered_map<std::string, std::int64_t> m_tests;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;

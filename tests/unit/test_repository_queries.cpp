@@ -98,6 +98,37 @@ TEST_CASE("repository::slowest")
   CHECK(repo->slowest(id, 100).size() == 6);
 }
 
+TEST_CASE("repository::slowest beyond the kept top 1,000")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  // 2,500 results with many equal durations (ties rank the later result first).
+  std::vector<model::TestResult> results;
+  for (int i = 0; i < 2500; ++i) {
+    results.push_back(make_result("t." + std::to_string(i), Status::Success, "worker-" + std::to_string(i % 3),
+                                  i / 3, 0.0, static_cast<double>((i * 37) % 400)));
+  }
+  const auto id = write_run(*repo, results);
+  const auto all = repo->slowest(id, 5000); // beyond the kept rows: sorted from the results
+  REQUIRE(all.size() == 2500);
+  for (std::size_t i = 1; i < all.size(); ++i) {
+    CHECK(all[i - 1].seconds >= all[i].seconds);
+  }
+  CHECK(all[0].seconds == doctest::Approx(399.0));
+  const auto kept = repo->slowest(id, 1000); // from run_slowest
+  REQUIRE(kept.size() == 1000);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    CHECK(kept[i].test_id == all[i].test_id);
+  }
+  const auto first = repo->slowest(id, 3);
+  REQUIRE(first.size() == 3);
+  CHECK(first[0].test_id == all[0].test_id);
+  CHECK(first[2].test_id == all[2].test_id);
+  CHECK(repo->slowest(id, 1001).size() == 1001);
+  CHECK(repo->remove_run(id));
+  CHECK(repo->slowest(id, 10).empty());
+}
+
 TEST_CASE("repository::recent_durations")
 {
   test::TempDir dir;

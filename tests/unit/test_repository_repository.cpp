@@ -1,3 +1,4 @@
+#include "bisectr/repository/history.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
@@ -253,5 +254,43 @@ TEST_CASE("repository::RunWriter")
     writer->commit();
     CHECK_THROWS_AS(writer->add_result(make_result("a", Status::Success, "w", 0)), util::RepositoryError);
     CHECK_THROWS_AS(writer->commit(), util::RepositoryError);
+  }
+}
+
+TEST_CASE("repository::RunWriter test names")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto name = [](int i) { return "pkg.test_" + std::to_string(i); };
+
+  SUBCASE("new names over several batches, repeated in a run and across runs, keep one id each")
+  {
+    // 300 names (more than one 128-row batch), each run twice in the first run.
+    std::vector<model::TestResult> first;
+    for (int i = 0; i < 600; ++i) {
+      first.push_back(make_result(name(i % 300), Status::Success, "worker-0", i));
+    }
+    const model::RunId a = write_run(*repo, first);
+    // Half known names, half new ones.
+    std::vector<model::TestResult> second;
+    for (int i = 150; i < 450; ++i) {
+      second.push_back(make_result(name(i), Status::Fail, "worker-0", i - 150));
+    }
+    const model::RunId b = write_run(*repo, second, 10.0);
+
+    const auto order_a = repo->worker_order(a, "worker-0");
+    REQUIRE(order_a.size() == 600);
+    CHECK(order_a[0] == name(0));
+    CHECK(order_a[299] == name(299));
+    CHECK(order_a[300] == name(0));
+    CHECK(order_a[599] == name(299));
+    const auto order_b = repo->worker_order(b, "worker-0");
+    REQUIRE(order_b.size() == 300);
+    CHECK(order_b.front() == name(150));
+    CHECK(order_b.back() == name(449));
+
+    CHECK(repo->history().test_history(name(0)).size() == 2);
+    CHECK(repo->history().test_history(name(200)).size() == 3);
+    CHECK(repo->history().test_history(name(400)).size() == 1);
   }
 }

@@ -36,6 +36,35 @@ TEST_CASE("repository::migrate")
     CHECK(runs[0].counts.passed == 1);
     CHECK(repo->sessions().create_session("bisect", "{}") == 1);
   }
+  SUBCASE("a version-3 repository gains each run's slowest results, in the same order")
+  {
+    repository::migrate(file, 3);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      CHECK_FALSE(db.tableExists("run_slowest"));
+      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed) VALUES (1, 5, 'old', 0, 4, 4), "
+              "(2, 6, 'old', 0, 1, 1)");
+      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0'), (2, 2, 'w0')");
+      db.exec("INSERT INTO tests (id, name) VALUES (1, 'a'), (2, 'b'), (3, 'c'), (4, 'd')");
+      db.exec("INSERT INTO results (id, run, test, worker, sequence, status, start_ns, stop_ns) VALUES "
+              "(1, 1, 1, 1, 0, 3, 0, 2000000000), (2, 1, 2, 1, 1, 3, 0, 5000000000), "
+              "(3, 1, 3, 1, 2, 3, 0, 2000000000), (4, 1, 4, 1, 3, 3, 0, NULL), (5, 2, 1, 2, 0, 3, 0, 1000000000)");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    for (const std::size_t n : {std::size_t{3}, std::size_t{5000}}) {
+      const auto slowest = repo->slowest(1, n);
+      REQUIRE(slowest.size() == 3);
+      CHECK(slowest[0].test_id == "b");
+      CHECK(slowest[0].seconds == doctest::Approx(5.0));
+      CHECK(slowest[1].test_id == "c"); // a tie: the later result first
+      CHECK(slowest[2].test_id == "a");
+    }
+    REQUIRE(repo->slowest(2, 10).size() == 1);
+    CHECK(repo->slowest(2, 10)[0].test_id == "a");
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'results_slowest'").getInt() == 0);
+  }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {
     repository::migrate(file, repository::k_schema_version);

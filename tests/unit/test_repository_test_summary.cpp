@@ -111,7 +111,7 @@ TEST_CASE("repository::migrate to version 3")
             "(3, 2, 1, 2, 0, 6, 0, 5000000000), (4, 2, 2, 2, 1, 3, 0, 3000000000)");
   }
   auto repo = repository::open_sqlite_repository(dir.path(), false);
-  CHECK(repository::schema_version(file) == 3);
+  CHECK(repository::schema_version(file) == repository::k_schema_version);
   check_summaries_match_scan(repo->history());
   const auto stats = repo->history().test_stats({});
   REQUIRE(stats.size() == 2);
