@@ -315,6 +315,32 @@ void Engine::maybe_open_pairs()
 
 void Engine::record(const TrialRequest& request, const TrialResult& result)
 {
+  record_round({request}, {result});
+}
+
+void Engine::record_round(const std::vector<TrialRequest>& requests, const std::vector<TrialResult>& results)
+{
+  if (requests.size() != results.size()) {
+    throw util::Error("bisect round has " + std::to_string(results.size()) + " results for " +
+                      std::to_string(requests.size()) + " trials");
+  }
+  bool verified = false;
+  for (std::size_t k = 0; k < requests.size(); ++k) {
+    add_trial(requests[k], results[k]);
+    verified = verified || requests[k].kind == TrialKind::Verify;
+  }
+  // A verification is judged once the whole round is in: a trial finishing after the deciding
+  // one still counts, so the verdict's probability is never read off part of the evidence.
+  if (verified && !done()) {
+    settle_verification();
+  }
+  if (!done() && remaining_runs() == 0) {
+    finish(VerdictKind::Exhausted, {});
+  }
+}
+
+void Engine::add_trial(const TrialRequest& request, const TrialResult& result)
+{
   if (result.failures > result.runs) {
     throw util::Error("bisect trial reports more failures than runs");
   }
@@ -343,14 +369,11 @@ void Engine::record(const TrialRequest& request, const TrialResult& result)
   } else if (request.kind == TrialKind::Search) {
     ++m_search_since_failure;
   } else if (request.kind == TrialKind::Verify) {
-    record_verify(request, result);
-  }
-  if (!done() && remaining_runs() == 0) {
-    finish(VerdictKind::Exhausted, {});
+    add_verify(request, result);
   }
 }
 
-void Engine::record_verify(const TrialRequest& request, const TrialResult& result)
+void Engine::add_verify(const TrialRequest& request, const TrialResult& result)
 {
   if (!m_verification || m_verification->target != request.target) {
     m_verification = make_verification(request.target, request.check_runs);
@@ -362,6 +385,13 @@ void Engine::record_verify(const TrialRequest& request, const TrialResult& resul
   check.runs += result.runs;
   check.failures += result.failures;
   m_phase = Phase::Verify;
+}
+
+void Engine::settle_verification()
+{
+  if (!m_verification) {
+    return;
+  }
   bool all_passed = true;
   bool any_failed = false;
   for (const Check& each : m_verification->checks) {

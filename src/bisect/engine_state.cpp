@@ -223,14 +223,30 @@ Engine Engine::from_json(const nlohmann::json& state)
     // replay them opening at the same trial.
     auto pool = state.at("pair_pool").get<std::vector<std::size_t>>();
     std::size_t opened_at = state.at("pairs_opened_at").get<std::size_t>();
+    // Rounds are replayed whole, as they were recorded: a verification is judged per round.
+    std::vector<TrialRequest> requests;
+    std::vector<TrialResult> results;
+    auto flush = [&] {
+      if (!requests.empty()) {
+        engine.record_round(requests, results);
+        requests.clear();
+        results.clear();
+      }
+    };
     for (const nlohmann::json& trial : state.at("trials")) {
-      if (engine.m_trials.size() == opened_at && !pool.empty() && !engine.m_set.pairs_open()) {
+      Trial t = trial_from_json(trial);
+      if (!requests.empty() && t.request.round != requests.back().round) {
+        flush();
+      }
+      if (engine.m_trials.size() + requests.size() == opened_at && !pool.empty() && !engine.m_set.pairs_open()) {
+        flush();
         engine.m_set.open_pairs(pool, engine.m_trials);
         engine.m_pairs_opened_at = opened_at;
       }
-      Trial t = trial_from_json(trial);
-      engine.record(t.request, t.result);
+      requests.push_back(std::move(t.request));
+      results.push_back(t.result);
     }
+    flush();
     if (!pool.empty() && !engine.m_set.pairs_open()) {
       engine.m_set.open_pairs(pool, engine.m_trials);
       engine.m_pairs_opened_at = opened_at;

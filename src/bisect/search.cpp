@@ -18,9 +18,7 @@ Verdict search(const Problem& problem, const Options& options, const Probe& prob
       throw util::Error("bisect probe returned " + std::to_string(results.size()) + " results for " +
                         std::to_string(batch.size()) + " trials");
     }
-    for (std::size_t k = 0; k < batch.size(); ++k) {
-      engine.record(batch[k], results[k]);
-    }
+    engine.record_round(batch, results);
   }
   return engine.verdict();
 }

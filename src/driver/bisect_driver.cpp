@@ -213,9 +213,11 @@ Outcome run_session(const Services& services, const config::RunnerConfig& runner
     if (round.empty() || !run_round(session, *repository, state, round, trial_number, out_of_time, suspects, report)) {
       break;
     }
+    std::vector<bisect::TrialResult> results;
     for (std::size_t i = 0; i < round.size(); ++i) {
-      engine.record(round[i], state.done.at(i));
+      results.push_back(state.done.at(i));
     }
+    engine.record_round(round, results);
     trial_number += static_cast<std::int64_t>(round.size());
     state = RoundState{engine.to_json(), {}};
     repository->sessions().save_session_state(id, to_json(state).dump(), engine.done() ? "finishing" : "running");

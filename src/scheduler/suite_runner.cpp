@@ -176,6 +176,7 @@ WorkerSettings SuiteRunner::make_settings(const RunOptions& options, const Selec
   settings.timeout = options.timeout.value_or(m_config.timeout);
   settings.memory_limit_bytes = options.memory_limit_bytes;
   settings.sample_interval = options.sample_interval;
+  settings.env = options.env;
   settings.ids = m_config.ids == config::IdStyle::Pytest ? IdMap::pytest(selection.ids) : IdMap{};
   settings.clock = &m_clock;
   if (relay.active()) {

@@ -34,6 +34,10 @@ executor::ProcessSpec make_spec(const WorkerJob& job, const WorkerSettings& sett
   spec.argv = job.command.argv;
   spec.cwd = settings.config->cwd;
   spec.env = settings.config->env;
+  for (const auto& [name, value] : settings.env) {
+    spec.env[name] = value;
+  }
+  spec.env["BISECTR_WORKER"] = job.name;
   spec.timeout = settings.timeout;
   spec.memory_limit_bytes = settings.memory_limit_bytes;
   spec.sample_interval = settings.sample_interval;

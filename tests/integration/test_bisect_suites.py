@@ -33,7 +33,10 @@ def reproduce(bisectr, config, env):
 
 
 def bisect(bisectr, config, env, *args, expect):
-    proc = bisectr("bisect", "last", "--config", config, "--json", "--seed", "5", "--parallel", "2", *args, env=env)
+    # 0.99: at the default 0.95 about one session in twenty may name a wrong culprit, by design;
+    # the trial durations (hence the subsets) vary from machine to machine.
+    proc = bisectr("bisect", "last", "--config", config, "--json", "--seed", "5", "--parallel", "2",
+                   "--confidence", "0.99", *args, env=env)
     assert proc.returncode == expect, (proc.returncode, proc.stdout[-3000:], proc.stderr[-3000:])
     return json.loads(proc.stdout)
 
@@ -45,7 +48,7 @@ def test_unittest_single_polluter(bisectr, tmp_path):
     assert verdict["verdict"] == "found"
     assert verdict["culprits"] == [UNITTEST_IDS["polluter"]]
     assert verdict["victim"] == UNITTEST_IDS["victim"]
-    assert verdict["probability"] >= 0.95 and verdict["runs"] > 0
+    assert verdict["probability"] >= 0.99 and verdict["runs"] > 0
     reproducer = (verdict["reproducer"])
     assert open(reproducer).read().split("\n")[:2] == [UNITTEST_IDS["polluter"], UNITTEST_IDS["victim"]]
     sessions = json.loads(bisectr("bisect", "--list", "--json", check=0).stdout)

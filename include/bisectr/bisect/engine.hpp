@@ -27,7 +27,9 @@ public:
   /// The next round: up to options.parallel requests (empty when done()). Record all of them
   /// before planning again; the same recorded trials and seed always give the same round.
   std::vector<TrialRequest> plan();
-  /// Adds one trial's outcome; requests must come from plan() (or a stored session).
+  /// Adds a whole round's outcomes, in plan() order; a verification is judged after the last.
+  void record_round(const std::vector<TrialRequest>& requests, const std::vector<TrialResult>& results);
+  /// Adds one trial's outcome as a round of its own; requests must come from plan() (or a stored session).
   void record(const TrialRequest& request, const TrialResult& result);
   /// Whether a verdict is final.
   bool done() const { return m_phase == Phase::Done; }
@@ -73,7 +75,9 @@ private:
   std::vector<TrialRequest> plan_verification(const Verification& verification) const;
   std::vector<TrialRequest> plan_search();
   void maybe_open_pairs();
-  void record_verify(const TrialRequest& request, const TrialResult& result);
+  void add_trial(const TrialRequest& request, const TrialResult& result);
+  void add_verify(const TrialRequest& request, const TrialResult& result);
+  void settle_verification();
   void finish(VerdictKind kind, Members members);
   Verdict base_verdict() const;
   std::size_t next_round() const;

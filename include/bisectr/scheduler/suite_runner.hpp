@@ -40,6 +40,7 @@ struct RunOptions {
   std::chrono::milliseconds sample_interval{50};      ///< memory sampling period
   std::string source = "run";                         ///< the recorded run's source
   std::map<std::string, std::string> metadata;        ///< extra metadata recorded with the run
+  std::map<std::string, std::string> env;             ///< added to every worker's environment (after the config's)
   std::function<void(const TestProgress&)> on_progress;  ///< called per completed test; may be empty
 };
 

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <stop_token>
 #include <string>
 #include <vector>
@@ -24,6 +25,8 @@ struct WorkerSettings {
   std::chrono::milliseconds timeout{0};
   std::int64_t memory_limit_bytes = 0;
   std::chrono::milliseconds sample_interval{50};
+  /// Added to the config's environment; every worker also gets BISECTR_WORKER=<its name>.
+  std::map<std::string, std::string> env;
   IdMap ids;
   const util::Clock* clock = nullptr;
   /// Called for each completed result; must be safe to call from several worker threads at once.
