@@ -80,6 +80,7 @@ TrialRun run_trial_request(SessionRun& session, const bisect::TrialRequest& requ
   TrialRun run;
   auto stop = session.local_stop.get_token();
   while (run.result.runs < request.max_runs && !stop.stop_requested()) {
+    trial.trial_run = static_cast<std::int64_t>(run.result.runs);
     auto outcome = scheduler::run_trial(session.runner, *session.services.processes, *repository,
                                         *session.services.clock, trial, stop);
     if (outcome.interrupted) {
@@ -196,11 +197,15 @@ Outcome run_session(const Services& services, const config::RunnerConfig& runner
     throw util::UsageError("no bisect session " + std::to_string(id));
   }
   auto config = session_config_from_json(nlohmann::json::parse(stored->config_json));
-  auto state = round_state_from_json(nlohmann::json::parse(stored->state_json));
+  // A session killed between its creation and its first saved state resumes from the start.
+  auto state = stored->state_json.empty()
+                   ? RoundState{bisect::Engine(config.problem, config.options).to_json(), {}}
+                   : round_state_from_json(nlohmann::json::parse(stored->state_json));
   auto engine = bisect::Engine::from_json(state.engine);
   SessionRun session{services, runner, config, id, {}, services.clock->now()};
   std::stop_callback forward(stop, [&session] { session.local_stop.request_stop(); });
-  auto trial_number = stored->info.trials;
+  // Trials are numbered from the round's start, so a trial rerun after an interruption keeps its number.
+  auto trial_number = stored->info.trials - static_cast<std::int64_t>(state.done.size());
   bool out_of_time = false;
   auto report = [&] {
     if (on_progress) {

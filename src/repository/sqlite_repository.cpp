@@ -10,7 +10,9 @@
 #include "sqlite_support.hpp"
 #include "test_summary.hpp"
 
+#include <chrono>
 #include <system_error>
+#include <thread>
 
 namespace bisectr::repository {
 
@@ -45,6 +47,25 @@ SQLite::Database open_database(const std::filesystem::path& file, bool create, c
   return db;
 }
 
+// Opening can meet a lock without SQLite calling the busy handler (a database being created or
+// switched to WAL by another process, WAL recovery): retry the whole open until the busy timeout.
+SQLite::Database open_migrated(const std::filesystem::path& file, bool create, const SqliteOptions& options)
+{
+  const auto deadline = std::chrono::steady_clock::now() + options.busy_timeout;
+  for (;;) {
+    try {
+      SQLite::Database db = open_database(file, create, options);
+      detail::apply_migrations(db, k_schema_version);
+      return db;
+    } catch (const SQLite::Exception& error) {
+      if (!detail::is_busy(error) || std::chrono::steady_clock::now() >= deadline) {
+        throw;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 model::RunSummary summary_from_row(const SQLite::Statement& row)
 {
   model::RunSummary run;
@@ -76,9 +97,10 @@ std::map<std::string, std::string> read_metadata(SQLite::Database& db, model::Ru
 namespace detail {
 
 SqliteRepository::SqliteRepository(std::filesystem::path file, bool create, const SqliteOptions& options)
-    : m_file(std::move(file)), m_db(guarded(m_file, [&] { return open_database(m_file, create, options); }))
+    : m_file(std::move(file)), m_busy(std::make_unique<BusyWait>(m_file, options.busy_timeout, options.on_busy)),
+      m_db(guarded(m_file, [&] { return open_migrated(m_file, create, options); }))
 {
-  guarded(m_file, [&] { apply_migrations(m_db, k_schema_version); });
+  m_busy->install(m_db);
   m_sessions = std::make_unique<SqliteSessionStore>(m_db, m_file, options.clock);
   m_history = std::make_unique<SqliteHistory>(m_db, m_file);
 }

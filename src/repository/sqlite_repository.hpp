@@ -3,6 +3,7 @@
 #include "bisectr/repository/history.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/repository/session_store.hpp"
+#include "busy_wait.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
@@ -34,6 +35,7 @@ public:
 
 private:
   std::filesystem::path m_file;
+  std::unique_ptr<BusyWait> m_busy; // the connection's busy handler: declared first, destroyed last
   // mutable: SQLite reads need a non-const connection, but do not change the repository.
   mutable SQLite::Database m_db;
   std::unique_ptr<SessionStore> m_sessions;

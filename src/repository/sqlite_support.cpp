@@ -4,10 +4,15 @@
 
 namespace bisectr::repository::detail {
 
+bool is_busy(const SQLite::Exception& error)
+{
+  const int code = error.getErrorCode() & 0xff; // extended codes (SQLITE_BUSY_RECOVERY, ...) too
+  return code == SQLITE_BUSY || code == SQLITE_LOCKED;
+}
+
 util::RepositoryError to_repository_error(const SQLite::Exception& error, const std::filesystem::path& file)
 {
-  const int code = error.getErrorCode();
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+  if (is_busy(error)) {
     return util::RepositoryError("repository busy (another bisectr holds its lock), " + file.string());
   }
   return util::RepositoryError(std::string("repository error: ") + error.what() + ", " + file.string());

@@ -11,6 +11,9 @@
 
 namespace bisectr::repository::detail {
 
+/// Whether a SQLite failure is another connection's lock (SQLITE_BUSY or SQLITE_LOCKED, any extended code).
+bool is_busy(const SQLite::Exception& error);
+
 /// The util::RepositoryError for a SQLite failure: "repository busy, <file>" for a lock wait
 /// that timed out, "repository error: <what>, <file>" otherwise.
 util::RepositoryError to_repository_error(const SQLite::Exception& error, const std::filesystem::path& file);

@@ -22,7 +22,9 @@ TrialOutcome run_trial(const config::RunnerConfig& config, executor::ProcessRunn
   options.source = "bisect:" + request.session;
   options.metadata = {{"bisect_session", request.session}, {"trial", std::to_string(request.trial)}, {"victim", request.victim}};
   // Lets a test command tell trials apart (a fixture's seeded draws, a scratch directory per trial).
-  options.env = {{"BISECTR_BISECT_SESSION", request.session}, {"BISECTR_TRIAL", std::to_string(request.trial)}};
+  options.env = {{"BISECTR_BISECT_SESSION", request.session},
+                 {"BISECTR_TRIAL", std::to_string(request.trial)},
+                 {"BISECTR_TRIAL_RUN", std::to_string(request.trial_run)}};
 
   SuiteRunner runner(config, processes, repository, clock);
   const RunOutcome run = runner.run(options, stop);

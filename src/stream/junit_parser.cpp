@@ -1,5 +1,7 @@
 #include "bisectr/stream/junit_parser.hpp"
 
+#include "bisectr/stream/utf8.hpp"
+
 #include "bisectr/stream/timestamp.hpp"
 #include "bisectr/util/error.hpp"
 
@@ -123,7 +125,7 @@ double seconds_of(const pugi::xml_node& testcase)
 }
 
 // Walks testsuite elements with an explicit stack (no recursion, so any depth is safe), emitting their test cases in document order.
-void walk(const pugi::xml_node& root, const EventHandler& handler)
+void walk(const pugi::xml_node& root, const EventHandler& handler, const std::string& source)
 {
   Emitter emitter(handler);
   struct Frame {
@@ -139,6 +141,11 @@ void walk(const pugi::xml_node& root, const EventHandler& handler)
     std::vector<Frame> children;
     for (const auto& child : frame.suite.children()) {
       if (std::strcmp(child.name(), "testcase") == 0) {
+        // A declared encoding other than UTF-8 is converted by pugixml; bytes that lie about it are refused.
+        if (!is_valid_utf8(child.attribute("classname").as_string()) || !is_valid_utf8(child.attribute("name").as_string())) {
+          throw util::ParseError("junit: test name is not valid UTF-8", source,
+                                 static_cast<std::uint64_t>(std::max<std::ptrdiff_t>(0, child.offset_debug())));
+        }
         const double seconds = seconds_of(child);
         emitter.test_case(child, clock, frame.worker, seconds);
         clock += std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(seconds * 1e9))};
@@ -188,7 +195,7 @@ void JUnitParser::finish()
     throw util::ParseError("junit: root element is <" + std::string(root_name) + ">, expected <testsuites> or <testsuite>",
                            m_source, 0);
   }
-  walk(root, m_handler);
+  walk(root, m_handler, m_source);
   m_buffer.clear();
   m_buffer.shrink_to_fit();
 }

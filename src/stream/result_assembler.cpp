@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 namespace bisectr::stream {
@@ -10,6 +11,9 @@ namespace {
 
 // Output without a test is kept up to this size; a stream of pure noise must not grow memory.
 constexpr std::size_t k_max_unattributed = 16 * 1024 * 1024;
+// A test's tags are searched linearly up to this many, then through a hash set: a hostile stream
+// with thousands of distinct tags per test must not make merging quadratic.
+constexpr std::size_t k_tag_scan = 16;
 
 bool all_digits(std::string_view text)
 {
@@ -46,6 +50,7 @@ struct ResultAssembler::Impl {
   struct InFlight {
     model::TestResult result;
     std::string route_code;
+    std::unordered_set<std::string> tag_set; ///< result.tags, once there are k_tag_scan of them
   };
 
   ResultHandler handler;
@@ -78,13 +83,30 @@ struct ResultAssembler::Impl {
     }
   }
 
+  static void add_tag(InFlight& test, const std::string& tag)
+  {
+    auto& tags = test.result.tags;
+    if (tags.size() < k_tag_scan) {
+      if (std::find(tags.begin(), tags.end(), tag) == tags.end()) {
+        tags.push_back(tag);
+      }
+      return;
+    }
+    if (test.tag_set.empty()) {
+      test.tag_set.insert(tags.begin(), tags.end());
+    }
+    if (test.tag_set.insert(tag).second) {
+      tags.push_back(tag);
+    }
+  }
+
   void merge(InFlight& test, const model::Event& event)
   {
     for (const auto& tag : event.tags) {
       if (is_worker_tag(tag)) {
         test.result.worker = tag;
-      } else if (std::find(test.result.tags.begin(), test.result.tags.end(), tag) == test.result.tags.end()) {
-        test.result.tags.push_back(tag);
+      } else {
+        add_tag(test, tag);
       }
     }
     if (test.route_code.empty() && !event.route_code.empty()) {

@@ -1,5 +1,7 @@
 #include "bisectr/stream/subunit_v1_parser.hpp"
 
+#include "bisectr/stream/utf8.hpp"
+
 #include "bisectr/stream/timestamp.hpp"
 #include "bisectr/util/error.hpp"
 
@@ -52,6 +54,25 @@ void add_tag(std::vector<std::string>& tags, std::string_view tag)
 void remove_tag(std::vector<std::string>& tags, std::string_view tag)
 {
   tags.erase(std::remove(tags.begin(), tags.end(), tag), tags.end());
+}
+
+// Stream bytes for an error message: control bytes would end what() early (NUL) or break its one
+// line (CR, ESC), and a huge test id must not make a huge message.
+std::string quoted(std::string_view text, std::size_t limit)
+{
+  std::string out;
+  for (const char c : text.substr(0, limit)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      constexpr std::string_view k_hex = "0123456789abcdef";
+      out += "\\x";
+      out += k_hex[byte >> 4U];
+      out += k_hex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
+  return text.size() > limit ? out + "..." : out;
 }
 
 // The name python-subunit gives a bracketed (non-multipart) detail, by outcome.
@@ -154,12 +175,12 @@ void SubunitV1Parser::on_chunk_size(std::string_view line)
   const std::string_view text = trim(line.substr(0, line.size() - (line.ends_with('\n') ? 1 : 0)));
   std::uint64_t size = 0;
   if (text.empty() || text.size() > 15) {
-    fail("invalid chunk length '" + std::string(text.substr(0, 32)) + "'");
+    fail("invalid chunk length '" + quoted(text, 32) + "'");
   }
   for (const char c : text) {
     const auto digit = std::string_view("0123456789abcdef").find(static_cast<char>(c | 0x20));
     if (digit == std::string_view::npos) {
-      fail("invalid chunk length '" + std::string(text.substr(0, 32)) + "'");
+      fail("invalid chunk length '" + quoted(text, 32) + "'");
     }
     size = size * 16 + digit;
   }
@@ -199,8 +220,12 @@ void SubunitV1Parser::on_protocol_line(std::string_view line)
   }
   const bool has_argument = word_end != std::string_view::npos;
   if (has_argument && (word == "test" || word == "testing")) {
+    if (!is_valid_utf8(trim(rest))) {
+      fail("test id is not valid UTF-8");
+    }
     m_current_test.assign(trim(rest));
     m_test_tags.clear();
+    m_tags_stale = true;
     emit(model::Status::InProgress, m_current_test);
     return;
   }
@@ -215,7 +240,7 @@ void SubunitV1Parser::on_protocol_line(std::string_view line)
   } else if (has_argument && word == "time") {
     m_time = parse_iso8601(trim(rest));
     if (!m_time) {
-      fail("invalid time '" + std::string(trim(rest).substr(0, 64)) + "'");
+      fail("invalid time '" + quoted(trim(rest), 64) + "'");
     }
   } else if (!(has_argument && word == "progress")) {
     m_event = model::Event{};
@@ -237,6 +262,9 @@ void SubunitV1Parser::on_outcome(model::Status status, std::string_view rest)
     next = State::SimpleDetails;
     auto [name, mime] = simple_detail_name(status);
     m_detail = model::FileChunk{std::move(name), std::move(mime), "", false};
+  }
+  if (!is_valid_utf8(trim(rest))) {
+    fail("test id is not valid UTF-8");
   }
   m_outcome_test.assign(trim(rest));
   m_outcome = status;
@@ -271,7 +299,12 @@ void SubunitV1Parser::on_tags(std::string_view rest)
       remove_tag(tags, opposite);
       add_tag(tags, tag);
     }
+    // Tags are scanned linearly for every event: a hostile line of many tags must not go quadratic.
+    if (tags.size() > k_max_tags) {
+      fail("more than " + std::to_string(k_max_tags) + " tags in effect");
+    }
   }
+  m_tags_stale = true;
 }
 
 void SubunitV1Parser::flush_detail(bool eof)
@@ -296,6 +329,7 @@ void SubunitV1Parser::end_details()
   if (m_outcome_test == m_current_test) {
     m_current_test.clear();
     m_test_tags.clear();
+    m_tags_stale = true;
   }
   m_state = State::Lines;
 }
@@ -306,15 +340,25 @@ void SubunitV1Parser::emit(model::Status status, std::string_view test_id)
   m_event.test_id.assign(test_id);
   m_event.status = status;
   m_event.timestamp = m_time;
-  m_event.tags = m_global_tags;
+  if (m_tags_stale) {
+    update_tags();
+  }
+  m_event.tags = m_tags;
+  m_handler(m_event);
+}
+
+// Combines the tags once per change rather than once per event.
+void SubunitV1Parser::update_tags()
+{
+  m_tags = m_global_tags;
   for (const auto& tag : m_test_tags) {
     if (tag.front() == '-') {
-      remove_tag(m_event.tags, std::string_view(tag).substr(1));
+      remove_tag(m_tags, std::string_view(tag).substr(1));
     } else {
-      add_tag(m_event.tags, tag);
+      add_tag(m_tags, tag);
     }
   }
-  m_handler(m_event);
+  m_tags_stale = false;
 }
 
 void SubunitV1Parser::finish()
@@ -325,7 +369,7 @@ void SubunitV1Parser::finish()
     on_line(line);
   }
   if (m_state != State::Lines) {
-    fail("stream ended inside the details of " + m_outcome_test);
+    fail("stream ended inside the details of " + quoted(m_outcome_test, 256));
   }
 }
 

@@ -292,6 +292,8 @@ void SubunitV2Parser::parse_packet(std::string_view packet)
 void SubunitV2Parser::finish()
 {
   if (!m_pending.empty()) {
+    // A bad header that arrived whole with the last piece is refused as if it came in one read.
+    packet_length(m_pending);
     m_error_at = m_offset;
     fail("truncated packet (" + std::to_string(m_pending.size()) + " bytes at end of stream)");
   }

@@ -68,7 +68,8 @@ std::optional<model::TimePoint> parse_iso8601(std::string_view text)
   }
   const std::chrono::year_month_day date{std::chrono::year{*year}, std::chrono::month{static_cast<unsigned>(*month)},
                                          std::chrono::day{static_cast<unsigned>(*day)}};
-  if (!date.ok() || *hour > 23 || *minute > 59 || *second > 60) {
+  // A TimePoint counts nanoseconds in 64 bits: years 1678 to 2261 fit, with a day to spare for the zone.
+  if (!date.ok() || *year < 1678 || *year > 2261 || *hour > 23 || *minute > 59 || *second > 60) {
     return std::nullopt;
   }
   std::size_t pos = 19;

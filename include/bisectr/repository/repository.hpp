@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -89,6 +90,8 @@ public:
 struct SqliteOptions {
   /// How long to wait for another process's write lock before failing with "repository busy".
   std::chrono::milliseconds busy_timeout{60000};
+  /// Told once per connection when a wait for the lock passes a second (e.g. to say so on stderr).
+  std::function<void(const std::string&)> on_busy;
   /// Where session timestamps come from; nullptr means the system clock.
   const util::Clock* clock = nullptr;
 };

@@ -22,6 +22,7 @@ struct TrialRequest {
   std::string victim;
   std::string session;                               ///< bisect session id, recorded as metadata bisect_session
   std::int64_t trial = 0;                            ///< trial number, recorded as metadata trial
+  std::int64_t trial_run = 0;                        ///< which run of the trial this is (0, 1, ...)
   std::vector<std::string> extra_args;               ///< appended to the run command
   std::optional<std::chrono::milliseconds> timeout;  ///< nullopt = the config's timeout
   std::int64_t memory_limit_bytes = 0;               ///< 0 = none

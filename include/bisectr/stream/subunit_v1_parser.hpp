@@ -23,6 +23,8 @@ class SubunitV1Parser final : public Parser
 public:
   /// The longest line accepted.
   static constexpr std::size_t k_max_line = 4 * 1024 * 1024;
+  /// The most tags in effect at once, globally and for a test (each); more is refused.
+  static constexpr std::size_t k_max_tags = 256;
 
   SubunitV1Parser(std::string source_name, EventHandler handler);
   void feed(std::string_view bytes) override;
@@ -42,6 +44,7 @@ private:
   void flush_detail(bool eof);
   void end_details();
   void emit(model::Status status, std::string_view test_id);
+  void update_tags();
   [[noreturn]] void fail(const std::string& what) const;
 
   std::string m_source;
@@ -57,6 +60,8 @@ private:
   std::optional<model::TimePoint> m_time;
   std::vector<std::string> m_global_tags;
   std::vector<std::string> m_test_tags;    ///< "-tag" entries remove a global tag for the test
+  std::vector<std::string> m_tags;         ///< global and test tags combined, for every event
+  bool m_tags_stale = false;               ///< m_tags needs recombining before the next event
   model::Event m_event;
 };
 
