@@ -11,6 +11,8 @@ import sqlite3
 import subprocess
 import time
 
+import pytest
+
 from conftest import BIN, SOURCE_DIR, STREAMS
 
 UNITTEST = SOURCE_DIR / "fixtures" / "python_unittest" / "bisectr.toml"
@@ -170,3 +172,38 @@ def test_concurrent_writers_lose_nothing(tmp_path):
     runs = json.loads(call(repo, "runs", "--json").stdout)
     assert len(runs) == expected, (len(runs), expected)
     assert integrity(repo) == "ok"
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 4 MiB tmpfs mounted for the test (root only: skipped, saying why, elsewhere)."""
+    mount_point = tmp_path / "disk"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mount_point)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a tmpfs here: " + mounted.stderr.decode(errors="replace").strip())
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+
+
+def test_disk_full_is_a_clear_error_and_changes_nothing(small_disk, tmp_path):
+    repo = small_disk / "repo"
+    call(repo, "load", STREAMS / "stestr-parallel2.v2.subunit", check=0)
+    before = {}
+    snapshot(repo, before)
+    big = tmp_path / "big.subunit"
+    subprocess.run(["/usr/bin/python3", SOURCE_DIR / "bench" / "gen_stream.py", "60000", big], check=True)
+    proc = call(repo, "load", big, check=2)
+    err = proc.stderr.decode(errors="replace")
+    assert err.startswith("bisectr: error: ") and err.count("\n") == 1, err
+    assert "full" in err, err
+    print("disk full:", err.strip())
+    assert integrity(repo) == "ok"
+    after = {}
+    runs = snapshot(repo, after)
+    assert after == before and len(runs) == 1
+    # Space freed again, the same repository takes the next load.
+    call(repo, "load", STREAMS / "subunit-run.v2.subunit", check=0)
