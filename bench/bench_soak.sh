@@ -42,14 +42,18 @@ TOML
   --max-runs "$iterations" > "$work/out" 2>&1 &
 pid=$!
 started=$(date +%s.%N)
-printf '%8s %8s %10s %6s %12s\n' seconds runs rss_kib fds db_bytes
+printf '%8s %8s %10s %10s %6s %12s\n' seconds runs anon_kib file_kib fds db_bytes
 sample() {
-  local rss fds runs size
-  rss=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 1
+  local anon file fds runs size
+  # Anonymous memory is bisectr's heap; file-backed pages are mostly the repository's mapping.
+  anon=$(awk '/^RssAnon/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 1
+  file=$(awk '/^RssFile/ {print $2}' "/proc/$pid/status" 2>/dev/null) || return 1
   fds=$(ls "/proc/$pid/fd" 2>/dev/null | wc -l)
   runs=$(/usr/bin/python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from runs').fetchone()[0])" "$work/repo/bisectr.db" 2>/dev/null || echo 0)
   size=$(du -cb "$work/repo"/bisectr.db* 2>/dev/null | tail -1 | cut -f1)
-  printf '%8.0f %8s %10s %6s %12s\n' "$(echo "$(date +%s.%N) - $started" | bc)" "$runs" "$rss" "$fds" "$size" | tee -a "$work/samples"
+  [[ -n $anon ]] || return 1
+  printf '%8.0f %8s %10s %10s %6s %12s\n' "$(echo "$(date +%s.%N) - $started" | bc)" "$runs" "$anon" "$file" "$fds" "$size" |
+    tee -a "$work/samples"
 }
 sleep 2
 while kill -0 "$pid" 2>/dev/null; do
@@ -64,10 +68,12 @@ size=$(du -cb "$work/repo"/bisectr.db* | tail -1 | cut -f1)
 tail -1 "$work/out"
 echo "runs recorded: $runs in ${elapsed%.*} s ($(echo "scale=1; $elapsed * 1000 / $runs" | bc) ms per run)"
 awk -v runs="$runs" -v size="$size" '
-  NR == 1 { rss0 = $3; fd0 = $4; r0 = $2; s0 = $5 }
-  { rss = $3; fd = $4; r = $2; s = $5; if ($3 > peak) peak = $3 }
+  NR == 1 { anon0 = $3; file0 = $4; fd0 = $5 }
+  NR == 2 { anon1 = $3 }
+  { anon = $3; file = $4; fd = $5; if ($3 > peak) peak = $3; if ($5 > fdmax) fdmax = $5 }
   END {
-    printf "bisectr RSS: first sample %d KiB, last %d KiB, peak %d KiB\n", rss0, rss, peak
-    printf "open file descriptors: first %d, last %d\n", fd0, fd
+    printf "bisectr anonymous memory (heap): first sample %d KiB, second %d KiB, last %d KiB, peak %d KiB\n", anon0, anon1, anon, peak
+    printf "bisectr file-backed memory (repository mapping): first %d KiB, last %d KiB\n", file0, file
+    printf "open file descriptors: first %d, last %d, most %d (a run in flight holds pipes)\n", fd0, fd, fdmax
     printf "repository at the end: %d bytes, %.0f bytes per run\n", size, size / runs
   }' "$work/samples"

@@ -2,6 +2,8 @@
 
 #include "blob_codec.hpp"
 
+#include <sqlite3.h>
+
 namespace bisectr::repository::detail {
 
 namespace {
@@ -300,6 +302,9 @@ model::RunId SqliteRunWriter::commit()
     m_transaction.commit();
   });
   m_committed = true;
+  // The pages this run wrote stay in the connection's cache (up to cache_size, 256 MiB): a
+  // long until-failure loop grew by about the repository's size. Reads go through the mapping.
+  sqlite3_db_release_memory(m_db.getHandle());
   return m_run;
 }
 

@@ -1,5 +1,6 @@
 #include "bisectr/stream/junit_parser.hpp"
 
+#include "bisectr/stream/limits.hpp"
 #include "bisectr/stream/utf8.hpp"
 
 #include "bisectr/stream/timestamp.hpp"
@@ -124,6 +125,22 @@ double seconds_of(const pugi::xml_node& testcase)
   return std::isfinite(seconds) && seconds > 0.0 && seconds < 1e9 ? seconds : 0.0;
 }
 
+// A declared encoding other than UTF-8 is converted by pugixml; bytes that lie about it are
+// refused, and so are names too long to be a test's.
+void check_test_name(const pugi::xml_node& testcase, const std::string& source)
+{
+  static_assert(k_max_test_id_bytes == 65536, "the refusal below names the limit");
+  const std::string_view classname = testcase.attribute("classname").as_string();
+  const std::string_view name = testcase.attribute("name").as_string();
+  const char* problem = classname.size() + name.size() > k_max_test_id_bytes ? "junit: test name longer than 65536 bytes"
+                        : !is_valid_utf8(classname) || !is_valid_utf8(name) ? "junit: test name is not valid UTF-8"
+                                                                              : nullptr;
+  if (problem != nullptr) {
+    throw util::ParseError(problem, source,
+                           static_cast<std::uint64_t>(std::max<std::ptrdiff_t>(0, testcase.offset_debug())));
+  }
+}
+
 // Walks testsuite elements with an explicit stack (no recursion, so any depth is safe), emitting their test cases in document order.
 void walk(const pugi::xml_node& root, const EventHandler& handler, const std::string& source)
 {
@@ -142,10 +159,7 @@ void walk(const pugi::xml_node& root, const EventHandler& handler, const std::st
     for (const auto& child : frame.suite.children()) {
       if (std::strcmp(child.name(), "testcase") == 0) {
         // A declared encoding other than UTF-8 is converted by pugixml; bytes that lie about it are refused.
-        if (!is_valid_utf8(child.attribute("classname").as_string()) || !is_valid_utf8(child.attribute("name").as_string())) {
-          throw util::ParseError("junit: test name is not valid UTF-8", source,
-                                 static_cast<std::uint64_t>(std::max<std::ptrdiff_t>(0, child.offset_debug())));
-        }
+        check_test_name(child, source);
         const double seconds = seconds_of(child);
         emitter.test_case(child, clock, frame.worker, seconds);
         clock += std::chrono::nanoseconds{static_cast<std::int64_t>(std::llround(seconds * 1e9))};

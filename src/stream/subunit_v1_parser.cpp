@@ -1,5 +1,6 @@
 #include "bisectr/stream/subunit_v1_parser.hpp"
 
+#include "bisectr/stream/limits.hpp"
 #include "bisectr/stream/utf8.hpp"
 
 #include "bisectr/stream/timestamp.hpp"
@@ -220,9 +221,7 @@ void SubunitV1Parser::on_protocol_line(std::string_view line)
   }
   const bool has_argument = word_end != std::string_view::npos;
   if (has_argument && (word == "test" || word == "testing")) {
-    if (!is_valid_utf8(trim(rest))) {
-      fail("test id is not valid UTF-8");
-    }
+    check_test_id(trim(rest));
     m_current_test.assign(trim(rest));
     m_test_tags.clear();
     m_tags_stale = true;
@@ -250,6 +249,16 @@ void SubunitV1Parser::on_protocol_line(std::string_view line)
   }
 }
 
+void SubunitV1Parser::check_test_id(std::string_view id) const
+{
+  if (id.size() > k_max_test_id_bytes) {
+    fail("test id longer than " + std::to_string(k_max_test_id_bytes) + " bytes");
+  }
+  if (!is_valid_utf8(id)) {
+    fail("test id is not valid UTF-8");
+  }
+}
+
 void SubunitV1Parser::on_outcome(model::Status status, std::string_view rest)
 {
   rest = trim(rest);
@@ -263,9 +272,7 @@ void SubunitV1Parser::on_outcome(model::Status status, std::string_view rest)
     auto [name, mime] = simple_detail_name(status);
     m_detail = model::FileChunk{std::move(name), std::move(mime), "", false};
   }
-  if (!is_valid_utf8(trim(rest))) {
-    fail("test id is not valid UTF-8");
-  }
+  check_test_id(trim(rest));
   m_outcome_test.assign(trim(rest));
   m_outcome = status;
   m_state = next;

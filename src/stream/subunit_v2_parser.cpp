@@ -1,6 +1,7 @@
 #include "bisectr/stream/subunit_v2_parser.hpp"
 
 #include "bisectr/stream/crc32.hpp"
+#include "bisectr/stream/limits.hpp"
 #include "bisectr/stream/utf8.hpp"
 #include "bisectr/util/error.hpp"
 
@@ -101,6 +102,14 @@ public:
     return text;
   }
 
+  // Refuses the packet for a reason found outside the reader (the first reason stands).
+  void refuse(const char* why)
+  {
+    if (m_error == nullptr) {
+      m_error = why;
+    }
+  }
+
 private:
   bool need(std::size_t count)
   {
@@ -125,6 +134,10 @@ void read_fields(FieldReader& reader, std::uint16_t flags, model::Event& event)
     event.timestamp = model::TimePoint{std::chrono::seconds{seconds}} + std::chrono::nanoseconds{nanos};
   }
   event.test_id.assign((flags & k_flag_test_id) != 0 ? reader.utf8("test id is not valid UTF-8") : std::string_view{});
+  static_assert(k_max_test_id_bytes == 65536, "the refusal below names the limit");
+  if (event.test_id.size() > k_max_test_id_bytes) {
+    reader.refuse("test id longer than 65536 bytes");
+  }
   event.tags.resize((flags & k_flag_tags) != 0 ? reader.count() : 0);
   for (auto& tag : event.tags) {
     tag.assign(reader.utf8("tag is not valid UTF-8"));

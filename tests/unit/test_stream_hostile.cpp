@@ -165,3 +165,18 @@ TEST_CASE("stream::hostile test ids that are not UTF-8")
     CHECK(results[0].test_id == "a.caf\xC3\xA9");
   }
 }
+
+TEST_CASE("stream::hostile 1 MB test ids are refused by every reader")
+{
+  const std::string id(1024 * 1024, 'i');
+  CHECK(refusal("test: " + id + "\n", stream::Format::SubunitV1) ==
+        "subunit v1: test id longer than 65536 bytes, input at line 1");
+  CHECK(refusal("<testsuite><testcase classname=\"a\" name=\"" + id + "\"/></testsuite>", stream::Format::JUnit)
+            .find("junit: test name longer than 65536 bytes") != std::string::npos);
+  model::Event event;
+  event.test_id = id;
+  event.status = model::Status::Success;
+  std::string bytes;
+  stream::append_v2_packet(bytes, event);
+  CHECK(refusal(bytes, stream::Format::SubunitV2).find("test id longer than 65536 bytes") != std::string::npos);
+}

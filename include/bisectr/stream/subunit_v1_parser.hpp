@@ -38,6 +38,7 @@ private:
   void on_protocol_line(std::string_view line);
   void on_details_line(std::string_view line);
   void on_chunk_size(std::string_view line);
+  void check_test_id(std::string_view id) const;
   void on_outcome(model::Status status, std::string_view rest);
   void on_tags(std::string_view rest);
   void begin_part(std::string name, std::string mime_type);
