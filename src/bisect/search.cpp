@@ -1,7 +1,6 @@
 #include "bisectr/bisect/search.hpp"
 
 #include "bisectr/bisect/engine.hpp"
-#include "bisectr/util/error.hpp"
 
 namespace bisectr::bisect {
 
@@ -13,12 +12,8 @@ Verdict search(const Problem& problem, const Options& options, const Probe& prob
     if (batch.empty()) {
       break;
     }
-    std::vector<TrialResult> results = probe(batch);
-    if (results.size() != batch.size()) {
-      throw util::Error("bisect probe returned " + std::to_string(results.size()) + " results for " +
-                        std::to_string(batch.size()) + " trials");
-    }
-    engine.record_round(batch, results);
+    // record_round refuses a probe that returned a result count other than the batch's.
+    engine.record_round(batch, probe(batch));
   }
   return engine.verdict();
 }

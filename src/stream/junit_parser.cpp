@@ -158,7 +158,6 @@ void walk(const pugi::xml_node& root, const EventHandler& handler, const std::st
     std::vector<Frame> children;
     for (const auto& child : frame.suite.children()) {
       if (std::strcmp(child.name(), "testcase") == 0) {
-        // A declared encoding other than UTF-8 is converted by pugixml; bytes that lie about it are refused.
         check_test_name(child, source);
         const double seconds = seconds_of(child);
         emitter.test_case(child, clock, frame.worker, seconds);
