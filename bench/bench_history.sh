@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source_dir=$PWD
 build=${BISECTR_BUILD:-build}
-bin=$(realpath "$build/src/bisectr")
+bin=$(realpath "$build/bisectr")
 runs=${RUNS:-1000}
 tests=${TESTS:-5000}
 stestr_runs=${STESTR_RUNS:-20}

@@ -1,6 +1,8 @@
 // Times the SQLite repository: a 1,000,000-result import and the read queries on it (issue 2),
 // and optionally the history queries on 1,000 runs x 5,000 tests (issue 5).
 // Usage: bench_repository [--results N] [--history] [--runs R] [--tests T] [--dir DIR] [--keep] [--no-reads]
+//        [--reuse]   (--keep: leave DIR as generated, skipping the destructive remove/prune steps;
+//                     --reuse: time the history queries on DIR/history left by a --keep run)
 #include "bisectr/repository/history.hpp"
 #include "bisectr/repository/repository.hpp"
 
@@ -10,6 +12,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <string>
 #include <sys/resource.h>
 #include <vector>
@@ -24,6 +27,7 @@ struct Options {
   bool history = false;
   bool keep = false;
   bool reads = true;
+  bool reuse = false;
   std::int64_t runs = 1000;
   std::int64_t tests = 5000;
   std::filesystem::path dir = std::filesystem::temp_directory_path() / "bisectr-bench-repository";
@@ -151,20 +155,26 @@ void bench_import_and_reads(const Options& options)
 void bench_history(const Options& options)
 {
   const auto dir = options.dir / "history";
-  std::filesystem::remove_all(dir);
-  auto repo = repository::open_sqlite_repository(dir, true);
-  const auto start = Clock::now();
-  const double cpu_start = cpu_now();
+  std::unique_ptr<repository::Repository> repo;
   model::RunId last = 0;
-  for (std::int64_t run = 0; run < options.runs; ++run) {
-    last = import_run(*repo, options.tests, run, 1700000000000000000 + run * 3600000000000);
+  if (options.reuse) {
+    repo = repository::open_sqlite_repository(dir, false);
+    last = repo->latest_run().value_or(0);
+  } else {
+    std::filesystem::remove_all(dir);
+    repo = repository::open_sqlite_repository(dir, true);
+    const auto start = Clock::now();
+    const double cpu_start = cpu_now();
+    for (std::int64_t run = 0; run < options.runs; ++run) {
+      last = import_run(*repo, options.tests, run, 1700000000000000000 + run * 3600000000000);
+    }
+    std::printf("history repository: %lld runs x %lld tests imported in %.1f s wall, %.1f s CPU, %.1f MiB\n",
+                static_cast<long long>(options.runs), static_cast<long long>(options.tests), seconds_since(start),
+                cpu_now() - cpu_start,
+                static_cast<double>(std::filesystem::file_size(repository::repository_file(dir))) / 1048576.0);
+    repo.reset();
+    repo = repository::open_sqlite_repository(dir, false);
   }
-  std::printf("history repository: %lld runs x %lld tests imported in %.1f s wall, %.1f s CPU, %.1f MiB\n",
-              static_cast<long long>(options.runs), static_cast<long long>(options.tests), seconds_since(start),
-              cpu_now() - cpu_start,
-              static_cast<double>(std::filesystem::file_size(repository::repository_file(dir))) / 1048576.0);
-  repo.reset();
-  repo = repository::open_sqlite_repository(dir, false);
   auto& history = repo->history();
   const std::string test = make_result(100, 0, false, 0).test_id;
   std::printf("history queries:\n");
@@ -177,6 +187,9 @@ void bench_history(const Options& options)
   time_query("failing (last run)", [&] { return repo->failing(last).size(); });
   time_query("slowest 10 (last run)", [&] { return repo->slowest(last, 10).size(); });
   time_query("recent_durations", [&] { return repo->recent_durations().size(); });
+  if (options.keep) {
+    return; // the repository stays as generated, for --reuse
+  }
   const auto remove_start = Clock::now();
   const double remove_cpu = cpu_now();
   repo->remove_run(last);
@@ -206,6 +219,9 @@ Options parse(int argc, char** argv)
     } else if (arg == "--no-reads") {
       options.reads = false;
     } else if (arg == "--keep") {
+      options.keep = true;
+    } else if (arg == "--reuse") {
+      options.reuse = true;
       options.keep = true;
     } else if (arg == "--dir") {
       options.dir = next();

@@ -4,11 +4,11 @@
 # python3-stestr, python3-testrepository); then the CPU bisectr itself spends while a test
 # sleeps (memory sampling every 50 ms), as a share of one core.
 #
-# usage: bench/bench_run.sh [BISECTR_BIN] [RUNS]   (default build/src/bisectr, 20 runs)
+# usage: bench/bench_run.sh [BISECTR_BIN] [RUNS]   (default build/bisectr, 20 runs)
 set -eu
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-bin=$(realpath "${1:-$here/build/src/bisectr}")
+bin=$(realpath "${1:-$here/build/bisectr}")
 runs=${2:-20}
 py=/usr/bin/python3
 work=$(mktemp -d "${TMPDIR:-/tmp}/bisectr-bench-run.XXXXXX")

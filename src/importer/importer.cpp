@@ -4,6 +4,7 @@
 #include "bisectr/stream/reader.hpp"
 #include "bisectr/stream/result_assembler.hpp"
 #include "bisectr/util/clock.hpp"
+#include "bisectr/util/units.hpp"
 
 #include <algorithm>
 #include <set>
@@ -98,6 +99,9 @@ Imported import_run(repository::Repository& repository, const std::vector<Source
     SourceImporter(*writer, imported, span, taken, i).read(sources[i]);
   }
   if (span.first && span.last) {
+    // The run happened when its stream says, not when it was loaded (which is kept apart).
+    writer->set_started(*span.first);
+    writer->set_metadata("loaded_at", util::format_time(model::TimePoint(now.time_since_epoch())));
     writer->set_duration(std::chrono::duration<double>(*span.last - *span.first).count());
   }
   if (!imported.in_progress.empty()) {

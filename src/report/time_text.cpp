@@ -84,20 +84,6 @@ std::optional<model::TimePoint> parse_iso(std::string_view text)
 
 } // namespace
 
-std::string format_time(model::TimePoint time)
-{
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(time);
-  const auto days = std::chrono::floor<std::chrono::days>(seconds);
-  const std::chrono::year_month_day date{days};
-  const std::chrono::hh_mm_ss clock{seconds - days};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  return text;
-}
-
 std::string format_seconds(double seconds)
 {
   char text[32];

@@ -148,7 +148,18 @@ INSERT INTO run_slowest (run, rank, test, duration_ns)
 DROP INDEX results_slowest;
 )sql";
 
-constexpr std::array<Migration, 4> k_migrations = {{{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}, {4, k_v4}}};
+// Version 5: each failing result names the test just before it on its worker (NULL when it ran
+// first), so that `flaky` reads its failure context without one index probe per failure.
+constexpr std::string_view k_v5 = R"sql(
+ALTER TABLE results ADD COLUMN previous_test INTEGER;
+UPDATE results SET previous_test = (
+  SELECT p.test FROM results p
+  WHERE p.run = results.run AND p.worker = results.worker AND p.sequence = results.sequence - 1)
+WHERE status IN (4, 6, 8);
+)sql";
+
+constexpr std::array<Migration, 5> k_migrations = {
+    {{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}, {4, k_v4}, {5, k_v5}}};
 
 int read_version(SQLite::Database& db)
 {

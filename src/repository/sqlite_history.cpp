@@ -25,17 +25,14 @@ constexpr const char* k_counted_sql =
     "SELECT test, run, status IN (4, 6, 8) FROM results INDEXED BY results_by_test WHERE status IN (3, 4, 6, 7, 8) "
     "AND run IN (SELECT id FROM runs WHERE started_ns >= ?1) ORDER BY test, run";
 
-constexpr const char* k_failure_workers_sql = R"sql(
-SELECT r.test, w.name, count(*) FROM results r INDEXED BY results_failing JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker
-WHERE r.status IN (4, 6, 8) AND ru.started_ns >= ?1 GROUP BY r.test, w.name
-)sql";
-
-constexpr const char* k_failure_predecessors_sql = R"sql(
-SELECT r.test, coalesce(pt.name, ''), count(*) FROM results r INDEXED BY results_failing JOIN runs ru ON ru.id = r.run
-LEFT JOIN results p ON p.run = r.run AND p.worker = r.worker AND p.sequence = r.sequence - 1
-LEFT JOIN tests pt ON pt.id = p.test
-WHERE r.status IN (4, 6, 8) AND ru.started_ns >= ?1 GROUP BY r.test, pt.name
-)sql";
+// Each counted failure with its worker and the test just before it on that worker (NULL when it
+// ran first; kept at write time, schema version 5), from the partial index of failing results.
+// Names are looked up once per distinct id afterwards, not once per failure.
+constexpr const char* k_failure_context_sql =
+    "SELECT test, worker, previous_test FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)";
+constexpr const char* k_failure_context_since_sql =
+    "SELECT test, worker, previous_test FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8) "
+    "AND run IN (SELECT id FROM runs WHERE started_ns >= ?1)";
 
 std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
 {
@@ -62,21 +59,76 @@ void sort_counts(std::vector<NamedCount>& counts)
   });
 }
 
-// Adds (test, name, count) rows to the stats of the tests already listed.
-void add_named_counts(SQLite::Database& db, const char* sql, std::int64_t since, std::vector<TestStats>& stats,
-                      const std::unordered_map<std::int64_t, std::size_t>& index_of,
-                      std::vector<NamedCount> TestStats::*field)
+// A name for each id, read once per distinct id.
+class NameCache
 {
-  SQLite::Statement query(db, sql);
-  query.bind(1, since);
-  while (query.executeStep()) {
-    const auto found = index_of.find(query.getColumn(0).getInt64());
-    if (found != index_of.end()) {
-      (stats[found->second].*field).push_back({query.getColumn(1).getString(), query.getColumn(2).getInt64()});
+public:
+  NameCache(SQLite::Database& db, const char* sql) : m_query(db, sql) {}
+
+  const std::string& operator()(std::int64_t id)
+  {
+    auto found = m_names.find(id);
+    if (found == m_names.end()) {
+      m_query.bind(1, id);
+      std::string name = m_query.executeStep() ? m_query.getColumn(0).getString() : std::string();
+      m_query.reset();
+      found = m_names.emplace(id, std::move(name)).first;
     }
+    return found->second;
   }
-  for (TestStats& test : stats) {
-    sort_counts(test.*field);
+
+private:
+  SQLite::Statement m_query;
+  std::unordered_map<std::int64_t, std::string> m_names;
+};
+
+// Adds each listed test's failure workers and predecessors (by name, most frequent first).
+void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since, std::vector<TestStats>& stats,
+                         const std::unordered_map<std::int64_t, std::size_t>& index_of)
+{
+  sqlite3_stmt* raw = nullptr;
+  db.check(sqlite3_prepare_v2(db.getHandle(), since ? k_failure_context_since_sql : k_failure_context_sql, -1, &raw,
+                              nullptr));
+  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
+  if (since) {
+    db.check(sqlite3_bind_int64(raw, 1, *since));
+  }
+  constexpr std::int64_t k_first = std::numeric_limits<std::int64_t>::min(); // no predecessor: it ran first
+  std::vector<std::unordered_map<std::int64_t, std::int64_t>> workers(stats.size());
+  std::vector<std::unordered_map<std::int64_t, std::int64_t>> predecessors(stats.size());
+  int status = SQLITE_ROW;
+  while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
+    const auto found = index_of.find(sqlite3_column_int64(raw, 0));
+    if (found == index_of.end()) {
+      continue;
+    }
+    ++workers[found->second][sqlite3_column_int64(raw, 1)];
+    const bool first = sqlite3_column_type(raw, 2) == SQLITE_NULL;
+    ++predecessors[found->second][first ? k_first : sqlite3_column_int64(raw, 2)];
+  }
+  if (status != SQLITE_DONE) {
+    db.check(status);
+  }
+  NameCache worker_name(db, "SELECT name FROM workers WHERE id = ?");
+  NameCache test_name(db, "SELECT name FROM tests WHERE id = ?");
+  // Different workers (one per run) share a name: add their counts under it.
+  const auto named = [](const std::unordered_map<std::int64_t, std::int64_t>& counts, auto&& name_of) {
+    std::map<std::string, std::int64_t> by_name;
+    for (const auto& [id, count] : counts) {
+      by_name[name_of(id)] += count;
+    }
+    std::vector<NamedCount> result;
+    result.reserve(by_name.size());
+    for (auto& [name, count] : by_name) {
+      result.push_back({name, count});
+    }
+    sort_counts(result);
+    return result;
+  };
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    stats[i].failure_workers = named(workers[i], worker_name);
+    stats[i].failure_predecessors =
+        named(predecessors[i], [&](std::int64_t id) -> std::string { return id == k_first ? std::string() : test_name(id); });
   }
 }
 
@@ -163,8 +215,7 @@ std::vector<TestStats> SqliteHistory::test_stats(const StatsFilter& filter) cons
     for (std::size_t i = 0; i < tallies.size(); ++i) {
       index_of.emplace(tallies[i].test, i);
     }
-    add_named_counts(m_db, k_failure_workers_sql, since, stats, index_of, &TestStats::failure_workers);
-    add_named_counts(m_db, k_failure_predecessors_sql, since, stats, index_of, &TestStats::failure_predecessors);
+    add_failure_context(m_db, filter.since ? std::optional<std::int64_t>(since) : std::nullopt, stats, index_of);
     std::sort(stats.begin(), stats.end(), [](const TestStats& a, const TestStats& b) { return a.test_id < b.test_id; });
     return stats;
   });

@@ -49,8 +49,8 @@ SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path fil
       m_select_test(db, "SELECT id FROM tests WHERE name = ?"), m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
       m_results(db,
                 "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, "
-                "rss_after_bytes, tags)",
-                11, k_batch_rows),
+                "rss_after_bytes, tags, previous_test)",
+                12, k_batch_rows),
       m_select_string(db, "SELECT id FROM strings WHERE text = ?"),
       m_insert_string(db, "INSERT INTO strings (text) VALUES (?)"),
       m_insert_attachment(db, "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) "
@@ -92,7 +92,7 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t test = intern_test(result.test_id);
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
-    insert_result(result_id, result, test, worker);
+    insert_result(result_id, result, test, worker, previous_test(result, test, worker));
     const std::optional<std::int64_t> duration = duration_ns(result);
     m_summary.add(test, result.status, duration);
     if (duration) {
@@ -105,8 +105,22 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
   count(result.status);
 }
 
+std::optional<std::int64_t> SqliteRunWriter::previous_test(const model::TestResult& result, std::int64_t test,
+                                                           std::int64_t worker)
+{
+  // A worker's results arrive in its execution order (RunWriter's contract).
+  auto& latest = m_latest_of_worker[worker];
+  const bool follows = latest.second != 0 && latest.first == result.sequence - 1;
+  const std::int64_t before = latest.second;
+  latest = {result.sequence, test};
+  if (!model::is_failure(result.status) || !follows) {
+    return std::nullopt;
+  }
+  return before;
+}
+
 void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test,
-                                    std::int64_t worker)
+                                    std::int64_t worker, std::optional<std::int64_t> previous_test)
 {
   const auto value = [](std::optional<std::int64_t> number) -> Value { return number ? Value(*number) : Value(); };
   m_results.push(id);
@@ -121,6 +135,7 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
   m_results.push(value(result.rss_after_bytes));
   std::string tags = join_tags(result.tags);
   m_results.push(tags.empty() ? Value() : Value(std::move(tags)));
+  m_results.push(value(previous_test));
 }
 
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
@@ -269,6 +284,12 @@ void SqliteRunWriter::set_duration(double seconds)
   m_duration = seconds;
 }
 
+void SqliteRunWriter::set_started(model::TimePoint started)
+{
+  check_open();
+  m_started = started;
+}
+
 void SqliteRunWriter::set_metadata(const std::string& key, const std::string& value)
 {
   check_open();
@@ -286,14 +307,17 @@ model::RunId SqliteRunWriter::commit()
   check_open();
   write([&] {
     SQLite::Statement update(m_db, "UPDATE runs SET duration = ?, state = ?, total = ?, passed = ?, failed = ?, "
-                                   "skipped = ? WHERE id = ?");
+                                   "skipped = ?, started_ns = coalesce(?, started_ns) WHERE id = ?");
     update.bind(1, m_duration);
     update.bind(2, static_cast<int>(m_state));
     update.bind(3, m_counts.total);
     update.bind(4, m_counts.passed);
     update.bind(5, m_counts.failed);
     update.bind(6, m_counts.skipped);
-    update.bind(7, m_run);
+    if (m_started) {
+      update.bind(7, to_ns(*m_started));
+    }
+    update.bind(8, m_run);
     update.exec();
     m_new_tests.flush();
     m_results.flush();

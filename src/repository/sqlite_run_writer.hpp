@@ -33,6 +33,7 @@ public:
   void set_worker(const model::WorkerInfo& worker) override;
   void set_state(model::RunState state) override;
   void set_duration(double seconds) override;
+  void set_started(model::TimePoint started) override;
   void set_metadata(const std::string& key, const std::string& value) override;
   model::RunId commit() override;
 
@@ -40,7 +41,10 @@ private:
   void check_open() const;
   /// Runs a step, marking the writer failed (and translating the error) if SQLite throws.
   template <typename Step> void write(const Step& step);
-  void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker);
+  void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker,
+                     std::optional<std::int64_t> previous_test);
+  /// The test just before this result on its worker, for failures only (NULL otherwise).
+  std::optional<std::int64_t> previous_test(const model::TestResult& result, std::int64_t test, std::int64_t worker);
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
@@ -57,6 +61,7 @@ private:
   model::Counts m_counts;
   model::RunState m_state = model::RunState::Complete;
   double m_duration = 0.0;
+  std::optional<model::TimePoint> m_started;
   bool m_committed = false;
   bool m_failed = false;
   bool m_all_tests_cached = false;
@@ -75,6 +80,8 @@ private:
   std::unordered_map<std::string, std::int64_t> m_tests;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;
+  /// Per worker id: the sequence and test of its latest result (a failure's previous_test).
+  std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> m_latest_of_worker;
 };
 
 } // namespace bisectr::repository::detail

@@ -69,7 +69,10 @@ def test_flaky_ranks_flaky_tests_and_lists_broken_apart(bisectr, tmp_path):
     assert t["predecessor_cluster"]["name"] == "pkg.test_setter"
     assert t["worker_cluster"] is None      # 3 failures on one of 2 workers is not significant
     started = {r["id"]: r["started"] for r in json.loads(bisectr("runs", "--json", check=0).stdout)}
-    assert t["first_failure"] == started[2] and t["last_failure"] == started[9]  # a run starts when it is loaded
+    assert t["first_failure"] == started[2] and t["last_failure"] == started[9]
+    # A loaded run starts at its stream's first timestamp (run N's stream begins BASE + N days).
+    for run in (2, 9):
+        assert abs(started[run] - (BASE + datetime.timedelta(days=run)).timestamp()) < 1e-3
     assert report["flaky"][0]["id"] == "pkg.test_flaky"   # more flips: surer it is flaky
 
 
@@ -86,9 +89,13 @@ def test_flaky_text_on_a_pipe_is_tab_separated_and_safe(bisectr, tmp_path):
 
 def test_flaky_filters(bisectr, tmp_path):
     load_history(bisectr, tmp_path)
-    since = json.loads(bisectr("flaky", "--since", "1d", "--json", check=0).stdout)
+    # Runs 6..12 started on or after 2026-11-07 (their streams' times): the flaky test failed in run 9.
+    since = json.loads(bisectr("flaky", "--since", "2026-11-07", "--json", check=0).stdout)
     ids = {t["id"]: t for t in since["flaky"]}
-    assert ids["pkg.test_flaky"]["runs"] == RUNS and ids["pkg.test_flaky"]["failures"] == 3
+    assert ids["pkg.test_flaky"]["runs"] == RUNS - 5 and ids["pkg.test_flaky"]["failures"] == 1
+    # An age: every run's stream is older than a day (2026-11-13 at the latest).
+    recent = json.loads(bisectr("flaky", "--since", "1d", "--json", check=0).stdout)
+    assert recent["flaky"] == [] and recent["broken"] == []
     future = json.loads(bisectr("flaky", "--since", "2100-01-01", "--json", check=0).stdout)
     assert future["flaky"] == [] and future["broken"] == []
     none = json.loads(bisectr("flaky", "--min-runs", "100", "--json", check=0).stdout)

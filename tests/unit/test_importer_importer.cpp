@@ -53,6 +53,20 @@ TEST_CASE("importer::import_run")
     CHECK(summary->counts.failed == 1);
     CHECK(summary->duration_seconds == doctest::Approx(3.0));
     CHECK(summary->source == "load:s.subunit");
+    // The run started when its stream's first event did (second 1000), not at the load.
+    CHECK(summary->started == model::TimePoint(std::chrono::seconds(1000)));
+    CHECK(summary->metadata.count("loaded_at") == 1);
+  }
+
+  SUBCASE("a stream without timestamps starts at the load")
+  {
+    std::istringstream in("test: a\nsuccess: a\n");
+    const auto before = std::chrono::system_clock::now();
+    auto imported = importer::import_run(*repository, {{&in, "plain.subunit", stream::Format::SubunitV1}}, clock);
+    auto summary = repository->run_summary(imported.run_id);
+    REQUIRE(summary);
+    CHECK(summary->started >= std::chrono::time_point_cast<std::chrono::nanoseconds>(before) - std::chrono::seconds(1));
+    CHECK(summary->metadata.count("loaded_at") == 0);
   }
 
   SUBCASE("colliding worker names of a later source are prefixed")

@@ -106,6 +106,11 @@ TEST_CASE("repository::History::test_stats")
     CHECK(v.failures == 1);
     CHECK(v.flips == 1);
     CHECK(v.first_failure == at(400.0));
+    // The failure context counts only the runs since then too.
+    REQUIRE(v.failure_workers.size() == 1);
+    CHECK(v.failure_workers[0].count == 1);
+    REQUIRE(v.failure_predecessors.size() == 1);
+    CHECK(v.failure_predecessors[0].count == 1);
     CHECK(history.test_stats({std::nullopt, 2}).size() == 3); // "old" ran once
     CHECK(history.test_stats({std::nullopt, 5}).empty());
   }

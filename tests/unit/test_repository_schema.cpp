@@ -1,3 +1,4 @@
+#include "bisectr/repository/history.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/repository/schema.hpp"
 #include "bisectr/repository/session_store.hpp"
@@ -64,6 +65,46 @@ TEST_CASE("repository::migrate")
     CHECK(repo->slowest(2, 10)[0].test_id == "a");
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'results_slowest'").getInt() == 0);
+  }
+  SUBCASE("an older repository gains each failure's previous test, as flaky reports it")
+  {
+    repository::migrate(file, 2); // version 3 then builds test_summary from these results
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES "
+              "(1, 5, 'old', 0, 3, 1, 2), (2, 6, 'old', 0, 2, 1, 1)");
+      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0'), (2, 1, 'w1'), (3, 2, 'w0')");
+      db.exec("INSERT INTO tests (id, name) VALUES (1, 'setter'), (2, 'victim'), (3, 'other')");
+      // Run 1: w0 runs setter then victim (fails); w1 runs other (fails, first). Run 2: w0 runs
+      // other then victim (fails).
+      db.exec("INSERT INTO results (id, run, test, worker, sequence, status) VALUES "
+              "(1, 1, 1, 1, 0, 3), (2, 1, 3, 2, 0, 6), (3, 1, 2, 1, 1, 6), (4, 2, 3, 3, 0, 3), (5, 2, 2, 3, 1, 8)");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+      CHECK(db.execAndGet("SELECT previous_test FROM results WHERE id = 3").getInt() == 1);
+      CHECK(db.execAndGet("SELECT previous_test FROM results WHERE id = 5").getInt() == 3);
+      CHECK(db.execAndGet("SELECT previous_test IS NULL FROM results WHERE id = 2").getInt() == 1);
+      CHECK(db.execAndGet("SELECT count(*) FROM results WHERE previous_test IS NOT NULL").getInt() == 2);
+    }
+    int seen = 0;
+    for (const auto& test : repo->history().test_stats({})) {
+      seen += test.test_id == "victim" || test.test_id == "other" ? 1 : 0;
+      if (test.test_id == "victim") {
+        REQUIRE(test.failure_predecessors.size() == 2);
+        CHECK(test.failure_predecessors[0].name == "other"); // a tie: by name
+        CHECK(test.failure_predecessors[1].name == "setter");
+        REQUIRE(test.failure_workers.size() == 1);
+        CHECK(test.failure_workers[0].name == "w0");
+        CHECK(test.failure_workers[0].count == 2);
+      } else if (test.test_id == "other") {
+        REQUIRE(test.failure_predecessors.size() == 1);
+        CHECK(test.failure_predecessors[0].name == "");
+      }
+    }
+    CHECK(seen == 2);
   }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {

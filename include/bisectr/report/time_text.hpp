@@ -1,14 +1,14 @@
 #pragma once
 
 #include "bisectr/model/event.hpp"
+#include "bisectr/util/units.hpp"
 
 #include <string>
 #include <string_view>
 
 namespace bisectr::report {
 
-/// An instant as ISO 8601 UTC to the second: "2026-11-22T00:03:00Z".
-std::string format_time(model::TimePoint time);
+using util::format_time;
 
 /// A duration in seconds for a person: "0.012s", "4.50s", "2m03s", "1h02m".
 std::string format_seconds(double seconds);

@@ -35,6 +35,8 @@ public:
   virtual void set_worker(const model::WorkerInfo& worker) = 0;
   virtual void set_state(model::RunState state) = 0;
   virtual void set_duration(double seconds) = 0;
+  /// Replaces the start time given to begin_run (an import learns it from the stream).
+  virtual void set_started(model::TimePoint started) = 0;
   virtual void set_metadata(const std::string& key, const std::string& value) = 0;
   /// Commits the transaction and returns the new run's id.
   virtual model::RunId commit() = 0;
