@@ -46,6 +46,11 @@ void print_workers(std::ostream& out, const std::vector<model::WorkerInfo>& work
 {
   for (const auto& worker : workers) {
     const auto& r = worker.resources;
+    if (!r.exit_code && !r.signal && r.wall_seconds == 0.0 && r.peak_rss_bytes == 0) {
+      // A loaded stream says nothing of the processes that wrote it.
+      out << "  " << std::left << std::setw(12) << worker.name << " no process figures (loaded from a stream)\n";
+      continue;
+    }
     out << "  " << std::left << std::setw(12) << worker.name << " wall " << util::format_duration(r.wall_seconds)
         << ", cpu " << util::format_duration(r.cpu_user_seconds + r.cpu_system_seconds) << ", peak "
         << util::format_bytes(r.peak_rss_bytes) << ", " << describe_ending(r);

@@ -80,6 +80,8 @@ def test_show_slowest_export_remove(bisectr):
     bisectr("load", V2, check=0)
     show = json.loads(bisectr("show", "1", "--json", check=0).stdout)
     assert show["total"] == 357 and len(show["failures"]) == 41
+    text = bisectr("show", "1", check=0).stdout.decode()
+    assert "loaded_at: " in text and "worker-0     no process figures (loaded from a stream)" in text
     slowest = json.loads(bisectr("slowest", "-n", "5", "--json", check=0).stdout)["slowest"]
     assert len(slowest) == 5 and slowest == sorted(slowest, key=lambda t: -t["seconds"])
     exported = bisectr("export", "1", "--format", "subunit2", check=0).stdout
