@@ -11,6 +11,8 @@
 #include <map>
 #include <memory>
 #include <sqlite3.h>
+#include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace bisectr::repository::detail {
@@ -28,11 +30,9 @@ constexpr const char* k_counted_sql =
 // Each counted failure with its worker and the test just before it on that worker (NULL when it
 // ran first; kept at write time, schema version 5), from the partial index of failing results.
 // Names are looked up once per distinct id afterwards, not once per failure.
-constexpr const char* k_failure_context_sql =
+constexpr std::string_view k_failure_context_sql =
     "SELECT test, worker, previous_test FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)";
-constexpr const char* k_failure_context_since_sql =
-    "SELECT test, worker, previous_test FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8) "
-    "AND run IN (SELECT id FROM runs WHERE started_ns >= ?1)";
+constexpr std::string_view k_since_clause = " AND run IN (SELECT id FROM runs WHERE started_ns >= ?1)";
 
 std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
 {
@@ -86,9 +86,9 @@ private:
 void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since, std::vector<TestStats>& stats,
                          const std::unordered_map<std::int64_t, std::size_t>& index_of)
 {
+  const std::string sql = std::string(k_failure_context_sql) + std::string(since ? k_since_clause : "");
   sqlite3_stmt* raw = nullptr;
-  db.check(sqlite3_prepare_v2(db.getHandle(), since ? k_failure_context_since_sql : k_failure_context_sql, -1, &raw,
-                              nullptr));
+  db.check(sqlite3_prepare_v2(db.getHandle(), sql.c_str(), -1, &raw, nullptr));
   const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
   if (since) {
     db.check(sqlite3_bind_int64(raw, 1, *since));
