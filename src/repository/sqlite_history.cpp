@@ -127,8 +127,14 @@ void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since
   };
   for (std::size_t i = 0; i < stats.size(); ++i) {
     stats[i].failure_workers = named(workers[i], worker_name);
-    stats[i].failure_predecessors =
-        named(predecessors[i], [&](std::int64_t id) -> std::string { return id == k_first ? std::string() : test_name(id); });
+    // A predecessor that is itself a listed test already has its name in stats.
+    stats[i].failure_predecessors = named(predecessors[i], [&](std::int64_t id) -> std::string {
+      if (id == k_first) {
+        return std::string();
+      }
+      const auto listed = index_of.find(id);
+      return listed != index_of.end() ? stats[listed->second].test_id : test_name(id);
+    });
   }
 }
 
