@@ -75,6 +75,45 @@ else
 fi
 
 echo
+echo "== bisectr's own overhead, without Python's start-up noise =="
+# The test command replays a recorded one-test subunit v2 stream with /bin/cat (about 1 ms), so
+# what bisectr adds is not lost in the +-60 ms spread of a Python start-up.
+"$py" -m subunit.run discover -t . -s tests > "$work/one.subunit"
+mkdir -p "$work/replay"
+cat > "$work/replay/bisectr.toml" <<EOF2
+[runner]
+list = ["/bin/echo", "tests.test_one.TestOne.test_one"]
+run = ["/bin/sh", "-c", "exec /bin/cat \"\$1\"", "sh", "$work/one.subunit", "{id_file}"]
+run_all = ["/bin/cat", "$work/one.subunit"]
+stream = "stdout"
+format = "subunit2"
+parallel = 1
+EOF2
+cd "$work/replay"
+"$bin" --repo "$work/replay/.bisectr" run --parallel 1 > /dev/null
+loops=300
+if command -v hyperfine > /dev/null 2>&1; then
+  hyperfine --warmup 5 --runs 200 -N --export-json "$work/replay.json" \
+    -n "bare: cat stream" "/bin/cat $work/one.subunit" \
+    -n "bisectr run (one invocation: start-up, repository, record)" "$bin --repo $work/replay/.bisectr run --parallel 1" \
+    > /dev/null
+  bare_ms=$("$py" -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print('%.2f' % (r[0]['mean']*1000))" "$work/replay.json")
+  one_ms=$("$py" -c "import json,sys; r=json.load(open(sys.argv[1]))['results']; print('%.2f' % (r[1]['mean']*1000))" "$work/replay.json")
+else
+  bare_ms=$("$py" -c "import subprocess,sys,time; t=time.monotonic(); [subprocess.run(['/bin/cat',sys.argv[1]],stdout=subprocess.DEVNULL) for _ in range(200)]; print('%.2f' % ((time.monotonic()-t)*5))" "$work/one.subunit")
+  one_ms=n/a
+fi
+start=$(date +%s%N)
+"$bin" --repo "$work/replay/.bisectr" run --until-failure --max-runs "$loops" --parallel 1 > /dev/null 2>&1
+end=$(date +%s%N)
+loop_ms=$("$py" -c "import sys; print('%.2f' % ((int(sys.argv[2]) - int(sys.argv[1])) / 1e6 / int(sys.argv[3])))" "$start" "$end" "$loops")
+echo "bare command (cat of the stream): $bare_ms ms per run"
+echo "bisectr run, one invocation:      $one_ms ms per run"
+echo "bisectr run --until-failure:      $loop_ms ms per iteration ($loops iterations, each a recorded run)"
+"$py" -c "import sys; b=float(sys.argv[1]); l=float(sys.argv[2]); print('added per iteration: %.2f ms (goal: under 5 ms)' % (l - b))" "$bare_ms" "$loop_ms"
+cd "$work"
+
+echo
 echo "== bisectr's own CPU while the test sleeps 5 s (sampling every 50 ms) =="
 # getrusage(RUSAGE_CHILDREN) of the python wrapper = bisectr + the test process it reaped;
 # the test process's own CPU comes from bisectr's record of the worker (--json).

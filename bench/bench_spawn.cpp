@@ -1,8 +1,10 @@
 // Per-run overhead of the executor: /bin/true spawned through ProcessRunner versus
 // posix_spawn + waitpid directly, and the CPU the supervisor's sampling costs while a tree sleeps.
 //
-//   bench_spawn [--runs N] [--sleep SECONDS] [--ballast MB]
+//   bench_spawn [--runs N] [--sleep SECONDS] [--ballast MB] [--gap MS]
 //
+// --gap pauses that long between runs (not timed), as a real test command leaves a gap between
+// two spawns: the cgroup.procs join then pays a full RCU grace period, back to back it does not.
 // --ballast makes this process that much larger first (touched heap), as a long bisectr session
 // with a big repository cache would be: fork() copies page tables, posix_spawn does not.
 #include "bisectr/executor/process_runner.hpp"
@@ -42,15 +44,25 @@ struct PerRun {
   double cpu_ms = 0.0;  ///< this process's own CPU (user + system), children excluded
 };
 
+int g_gap_ms = 0;
+
 template <typename Body>
 PerRun time_runs(int runs, Body body)
 {
-  const double cpu_before = process_cpu_seconds();
-  const auto start = Clock::now();
+  double wall_ms = 0.0;
+  double cpu_seconds = 0.0;
   for (int i = 0; i < runs; ++i) {
+    if (g_gap_ms > 0) {
+      const timespec pause{g_gap_ms / 1000, static_cast<long>(g_gap_ms % 1000) * 1000000L};
+      ::nanosleep(&pause, nullptr);
+    }
+    const double cpu_before = process_cpu_seconds();
+    const auto start = Clock::now();
     body();
+    wall_ms += ms_since(start);
+    cpu_seconds += process_cpu_seconds() - cpu_before;
   }
-  return {ms_since(start) / runs, (process_cpu_seconds() - cpu_before) * 1000.0 / runs};
+  return {wall_ms / runs, cpu_seconds * 1000.0 / runs};
 }
 
 PerRun direct_per_run(int runs)
@@ -106,20 +118,26 @@ int main(int argc, char** argv)
     else if (std::strcmp(argv[i], "--sleep") == 0) {
       sleep_seconds = std::atoi(argv[i + 1]);
     }
+    else if (std::strcmp(argv[i], "--gap") == 0) {
+      g_gap_ms = std::atoi(argv[i + 1]);
+    }
     else if (std::strcmp(argv[i], "--ballast") == 0) {
       ballast_mb = static_cast<std::size_t>(std::atoi(argv[i + 1]));
     }
   }
   std::vector<char> ballast(ballast_mb * 1024 * 1024, 1);
   std::printf("ballast %zu MB (first byte %d)\n", ballast_mb, ballast.empty() ? 0 : ballast.front());
-  const std::vector<std::pair<const char*, Containment>> modes = {{"auto", Containment::Auto},
-                                                                  {"process-tree", Containment::ProcessTree}};
+  const std::vector<std::pair<const char*, RunnerOptions>> modes = {
+      {"cgroup, clone3 into it", RunnerOptions{Containment::Auto, true}},
+      {"cgroup, Boost launcher + cgroup.procs join", RunnerOptions{Containment::Auto, false}},
+      {"process-tree", RunnerOptions{Containment::ProcessTree, true}}};
+  std::printf("gap between runs: %d ms\n", g_gap_ms);
   direct_per_run(10);  // warm the page cache and the dynamic loader
   const PerRun direct = direct_per_run(runs);
   std::printf("/bin/true x %d: posix_spawn+waitpid %.3f ms/run (our CPU %.3f ms/run)\n", runs, direct.wall_ms,
               direct.cpu_ms);
-  for (const auto& [name, containment] : modes) {
-    const auto runner = make_process_runner(RunnerOptions{containment});
+  for (const auto& [name, options] : modes) {
+    const auto runner = make_process_runner(options);
     runner_per_run(*runner, 10);
     const PerRun through_runner = runner_per_run(*runner, runs);
     std::printf("  runner (%s): %.3f ms/run, overhead %+.3f ms/run (our CPU %.3f ms/run)\n", name,
@@ -127,8 +145,11 @@ int main(int argc, char** argv)
   }
   const std::string one = "sleep " + std::to_string(sleep_seconds);
   const std::string twenty = "for i in $(seq 20); do sleep " + std::to_string(sleep_seconds) + " & done; wait";
-  for (const auto& [name, containment] : modes) {
-    const auto runner = make_process_runner(RunnerOptions{containment});
+  for (const auto& [name, options] : modes) {
+    if (!options.clone_into_cgroup) {
+      continue;  // sampling does not depend on the launcher
+    }
+    const auto runner = make_process_runner(options);
     for (const auto& [label, script] : {std::pair{"1 process", one}, std::pair{"21 processes", twenty}}) {
       const SamplerCost cost = sampler_cost(*runner, script);
       std::printf("sampling every 50 ms, %s (%s): %.3f%% of one core, %zu samples\n", label,

@@ -15,7 +15,9 @@
 #include "progress_line.hpp"
 #include "run_printer.hpp"
 
+#include <array>
 #include <charconv>
+#include <cstdio>
 #include <fstream>
 
 namespace bisectr::cli {
@@ -181,13 +183,24 @@ int single_run(const RunCliOptions& o, scheduler::SuiteRunner& runner, repositor
   return util::to_int(outcome.passed() ? util::ExitCode::Success : util::ExitCode::TestsFailed);
 }
 
+// A fast suite's iterations take milliseconds; "0.00s/run" would say nothing.
+std::string per_run_text(double seconds)
+{
+  if (seconds >= 0.1) {
+    return util::format_duration(seconds);
+  }
+  std::array<char, 32> text{};
+  std::snprintf(text.data(), text.size(), "%.1fms", seconds * 1000.0);
+  return text.data();
+}
+
 std::string iteration_text(const scheduler::IterationProgress& p)
 {
   const double elapsed = std::chrono::duration<double>(p.elapsed).count();
   std::string text = "run " + std::to_string(p.iteration) + (p.max_runs ? "/" + std::to_string(*p.max_runs) : "") +
                      " (#" + std::to_string(p.last_run) + (p.last_failed ? " FAILED" : " passed") + "), " +
                      std::to_string(p.failing_runs) + " failing, elapsed " + util::format_duration(elapsed) + ", " +
-                     util::format_duration(elapsed / static_cast<double>(p.iteration)) + "/run";
+                     per_run_text(elapsed / static_cast<double>(p.iteration)) + "/run";
   if (p.max_runs && *p.max_runs > p.iteration) {
     text += ", ~" + util::format_duration(elapsed / static_cast<double>(p.iteration) * static_cast<double>(*p.max_runs - p.iteration)) + " left";
   }

@@ -1,6 +1,7 @@
 #include "bisectr/executor/boost_process_runner.hpp"
 
 #include "bisectr/executor/cgroup.hpp"
+#include "bisectr/executor/clone_spawn.hpp"
 #include "bisectr/executor/proc_fs.hpp"
 #include "bisectr/executor/run_tree.hpp"
 #include "bisectr/executor/supervisor.hpp"
@@ -11,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <map>
+#include <optional>
 #include <string_view>
 #include <string>
 #include <system_error>
@@ -217,6 +219,72 @@ pid_t spawn(const ProcessSpec& spec, const std::filesystem::path& exe, const std
   return child.id();
 }
 
+// Starts the child directly inside the run's cgroup (clone_spawn.hpp), skipping the cgroup.procs
+// join that costs an RCU grace period per run. nullopt when the kernel or a seccomp filter
+// refuses clone3 or CLONE_INTO_CGROUP: the caller then uses Boost's launcher.
+std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesystem::path& exe,
+                                     const std::string& marker_value, const std::filesystem::path& cgroup_dir,
+                                     OutputPipes& pipes)
+{
+  const int dir_fd = ::open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const auto close_both = [&] {
+    for (const int fd : {dir_fd, null_fd}) {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  };
+  if (dir_fd < 0 || null_fd < 0) {
+    close_both();
+    return std::nullopt;
+  }
+  std::vector<std::string> arguments(spec.argv.begin(), spec.argv.end());
+  arguments.front() = exe.string();  // as Boost's launcher passes it
+  std::vector<char*> argv;
+  for (std::string& argument : arguments) {
+    argv.push_back(argument.data());
+  }
+  argv.push_back(nullptr);
+  std::vector<std::string> environment = child_environment(spec, marker_value);
+  std::vector<char*> envp;
+  for (std::string& entry : environment) {
+    envp.push_back(entry.data());
+  }
+  envp.push_back(nullptr);
+  const std::string program = exe.string();
+  CloneSpawnRequest request;
+  request.path = program.c_str();
+  request.argv = argv.data();
+  request.envp = envp.data();
+  request.cwd = spec.cwd.empty() ? nullptr : spec.cwd.c_str();
+  request.stdin_fd = null_fd;
+  request.stdout_fd = pipes.out.write_end;
+  request.stderr_fd = pipes.err.write_end;
+  request.cgroup_dir_fd = dir_fd;
+  const CloneSpawnResult result = spawn_into_cgroup(request);
+  close_both();
+  if (result.pid <= 0) {
+    switch (result.clone_error) {
+    case ENOSYS: case EINVAL: case E2BIG: case EPERM: case EOPNOTSUPP: case EACCES:
+      return std::nullopt;
+    default:
+      throw util::ProcessError("cannot start " + spec.argv.front() + ": " +
+                               std::error_code(result.clone_error, std::generic_category()).message());
+    }
+  }
+  for (int* fd : {&pipes.out.write_end, &pipes.err.write_end}) {
+    ::close(*fd);  // the child has its copies; ours would hide its end of output
+    *fd = -1;
+  }
+  if (result.exec_error != 0) {
+    ::waitpid(result.pid, nullptr, 0);
+    throw util::ProcessError("cannot start " + spec.argv.front() + ": " +
+                             std::error_code(result.exec_error, std::system_category()).message());
+  }
+  return result.pid;
+}
+
 // A bisectr killed with SIGKILL leaves its runs' cgroups, and the test processes in them, behind;
 // the next runner kills those processes and removes the cgroups ("bisectr-<dead pid>-<n>").
 void remove_stale_cgroups(const std::filesystem::path& parent)
@@ -266,6 +334,7 @@ BoostProcessRunner::BoostProcessRunner(const RunnerOptions& options) : m_options
   if (m_cgroup_parent) {
     remove_stale_cgroups(*m_cgroup_parent);
   }
+  m_clone_into_cgroup = m_options.clone_into_cgroup && clone_spawn_available();
 }
 
 ProcessResult BoostProcessRunner::run(const ProcessSpec& spec, std::stop_token stop)
@@ -308,7 +377,14 @@ ProcessResult BoostProcessRunner::run_once(const ProcessSpec& spec, const std::f
   OutputPipes pipes;
   child.started = std::chrono::steady_clock::now();
   child.started_wall = std::chrono::system_clock::now();
-  child.pid = spawn(spec, exe, marker_value, procs_fd, pipes);
+  std::optional<pid_t> pid;
+  if (procs_fd >= 0 && m_clone_into_cgroup) {
+    pid = spawn_in_cgroup(spec, exe, marker_value, tree.cgroup()->path(), pipes);
+    if (!pid) {
+      m_clone_into_cgroup = false;  // and for every later run: the refusal will not change
+    }
+  }
+  child.pid = pid ? *pid : spawn(spec, exe, marker_value, procs_fd, pipes);
   tree.set_root(child.pid);
   child.stdout_fd = std::exchange(pipes.out.read_end, -1);
   child.stderr_fd = std::exchange(pipes.err.read_end, -1);

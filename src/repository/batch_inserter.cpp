@@ -35,15 +35,16 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
 
 BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
                              const std::string& verb)
-    : m_columns(static_cast<std::size_t>(columns)), m_batch_rows(static_cast<std::size_t>(batch_rows)),
-      m_batch(db, insert_sql(verb, target, columns, batch_rows)),
-      m_single(db, insert_sql(verb, target, columns, 1))
+    : m_db(db), m_batch_sql(insert_sql(verb, target, columns, batch_rows)), m_columns(static_cast<std::size_t>(columns)),
+      m_batch_rows(static_cast<std::size_t>(batch_rows)), m_single(db, insert_sql(verb, target, columns, 1))
 {
-  m_values.reserve(m_columns * m_batch_rows);
 }
 
 void BatchInserter::push(Value value)
 {
+  if (m_values.capacity() == 0) {
+    m_values.reserve(m_columns * m_batch_rows);
+  }
   m_values.push_back(std::move(value));
   if (m_values.size() == m_columns * m_batch_rows) {
     flush();
@@ -63,7 +64,10 @@ void BatchInserter::flush()
 {
   const std::size_t rows = m_values.size() / m_columns;
   if (rows == m_batch_rows) {
-    bind_rows(m_batch, 0, rows);
+    if (!m_batch) {
+      m_batch.emplace(m_db, m_batch_sql);
+    }
+    bind_rows(*m_batch, 0, rows);
   } else {
     for (std::size_t row = 0; row < rows; ++row) {
       bind_rows(m_single, row, 1);

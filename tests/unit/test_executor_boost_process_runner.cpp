@@ -370,6 +370,56 @@ TEST_CASE("executor::BoostProcessRunner::run concurrency")
   CHECK(seconds < 1.5);
 }
 
+TEST_CASE("executor::BoostProcessRunner both launchers give the child the same start")
+{
+  // With a cgroup the child is started inside it by clone3 (clone_spawn.hpp); the Boost launcher
+  // with a cgroup.procs join is the fallback. Both must leave the child in the same state.
+  for (const bool clone_into_cgroup : {true, false}) {
+    CAPTURE(clone_into_cgroup);
+    const RunnerOptions options{Containment::Auto, clone_into_cgroup};
+    sigset_t mask_before;
+    ::pthread_sigmask(SIG_SETMASK, nullptr, &mask_before);
+    const auto old_pipe = ::signal(SIGPIPE, SIG_IGN);  // bisectr ignores SIGPIPE; the test must not
+    test::TempDir dir;
+    // cat reports on itself: it changes no signal disposition, unlike python (which ignores SIGPIPE).
+    const Captured status = run_capturing(ProcessSpec{.argv = {"/bin/cat", "/proc/self/status"}}, options);
+    ProcessSpec spec = shell("pwd -P; cat /proc/self/cgroup; [ \"$(ps -o pgid= -p $$ | tr -d ' ')\" = $$ ] && echo leader");
+    spec.cwd = dir.path();
+    const Captured run = run_capturing(spec, options);
+    ::signal(SIGPIPE, old_pipe);
+    const auto field = [&status](const std::string& name) {
+      const std::size_t at = status.out.find("\n" + name + ":");
+      return at == std::string::npos ? std::string("missing") : status.out.substr(at + name.size() + 2, status.out.find('\n', at + 1) - at - name.size() - 2);
+    };
+    CHECK(status.result.resources.exit_code == 0);
+    CHECK(std::stoull(field("SigBlk"), nullptr, 16) == 0);  // nothing blocked
+    CHECK((std::stoull(field("SigIgn"), nullptr, 16) & (1ULL << (SIGPIPE - 1))) == 0);  // SIGPIPE default again
+    const bool in_cgroup = Cgroup::find_parent().has_value();
+    CHECK(run.result.resources.exit_code == 0);
+    CHECK(run.result.resources.containment == (in_cgroup ? "cgroup" : "process-tree"));
+    CHECK(run.out.starts_with(std::filesystem::canonical(dir.path()).string() + "\n"));
+    CHECK(run.out.ends_with("leader\n"));
+    if (in_cgroup) {
+      CHECK(run.out.find("/bisectr-") != std::string::npos);  // started in (or moved to) its run's cgroup
+    }
+    sigset_t mask_after;
+    ::pthread_sigmask(SIG_SETMASK, nullptr, &mask_after);
+    for (int sig = 1; sig < NSIG; ++sig) {
+      CHECK(::sigismember(&mask_before, sig) == ::sigismember(&mask_after, sig));
+    }
+
+    {
+      // A program that cannot be exec'd is an error naming it, and no child is left.
+      const std::filesystem::path script = dir.path() / "not-executable";
+      std::ofstream(script) << "#!/bin/sh\nexit 0\n";
+      ProcessSpec bad{.argv = {script.string()}};
+      CHECK_THROWS_WITH_AS(make_process_runner(options)->run(bad, {}), doctest::Contains("not-executable"),
+                           util::ProcessError);
+      CHECK(::waitpid(-1, nullptr, WNOHANG) <= 0);
+    }
+  }
+}
+
 TEST_CASE("executor::BoostProcessRunner stale cgroups")
 {
   const auto parent = Cgroup::find_parent();

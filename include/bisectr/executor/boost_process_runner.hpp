@@ -25,6 +25,7 @@ private:
   RunnerOptions m_options;
   std::optional<std::filesystem::path> m_cgroup_parent;
   std::atomic<bool> m_cgroups_usable{true};  ///< false once a child could not join its cgroup
+  std::atomic<bool> m_clone_into_cgroup{true};  ///< false once clone3(CLONE_INTO_CGROUP) was refused
   std::atomic<std::uint64_t> m_runs{0};
 };
 

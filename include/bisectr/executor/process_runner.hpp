@@ -59,6 +59,10 @@ enum class Containment : unsigned char {
 /// Options of the real runner (defaults suit production; tests force the fallbacks).
 struct RunnerOptions {
   Containment containment = Containment::Auto;
+  /// Start children inside their cgroup with clone3(CLONE_INTO_CGROUP) where the kernel allows;
+  /// false: Boost.Process's launcher, the child joining through cgroup.procs (slower by an RCU
+  /// grace period per run; kept for kernels and sandboxes that refuse clone3).
+  bool clone_into_cgroup = true;
 };
 
 /// The real runner (Boost.Process spawn, POSIX process groups, wait4, /proc and cgroup v2 sampling).
