@@ -20,7 +20,8 @@ void run_failing(const FailingOptions& options, Context& context)
 {
   auto repository = context.open_repository();
   auto id = resolve_run(*repository, options.run);
-  auto failures = repository->failing(id);
+  // The list needs no tracebacks: inflating them is most of the work on a big run.
+  auto failures = repository->failing(id, options.json || !options.list);
   if (options.json) {
     auto list = nlohmann::json::array();
     for (const auto& result : failures) {

@@ -9,13 +9,9 @@ namespace bisectr::cli {
 
 namespace {
 
-std::set<std::string> workers_of(const std::vector<model::TestResult>& results)
+std::set<std::string> as_set(const std::vector<std::string>& names)
 {
-  std::set<std::string> names;
-  for (const auto& result : results) {
-    names.insert(result.worker);
-  }
-  return names;
+  return {names.begin(), names.end()};
 }
 
 std::string join(const std::set<std::string>& names)
@@ -31,7 +27,7 @@ std::string join(const std::set<std::string>& names)
 
 std::string choose_worker(const repository::Repository& repository, model::RunId run, const std::string& requested)
 {
-  auto all = workers_of(repository.results(run, false));
+  auto all = as_set(repository.workers_with_results(run, false));
   if (!requested.empty()) {
     if (all.count(requested) == 0) {
       throw util::UsageError("run " + std::to_string(run) + " has no worker '" + requested + "' (workers: " + join(all) + ")");
@@ -41,7 +37,7 @@ std::string choose_worker(const repository::Repository& repository, model::RunId
   if (all.size() == 1) {
     return *all.begin();
   }
-  auto failing = workers_of(repository.failing(run));
+  auto failing = as_set(repository.workers_with_results(run, true));
   if (failing.size() == 1) {
     return *failing.begin();
   }

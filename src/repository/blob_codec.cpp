@@ -114,6 +114,42 @@ std::string decode_bytes(Encoding encoding, std::string_view stored, std::size_t
   return std::string(stored);
 }
 
+void append_name(std::string& chunk, std::string_view name)
+{
+  std::uint64_t length = name.size();
+  do {
+    const auto low = static_cast<unsigned char>(length & 0x7fU);
+    length >>= 7U;
+    chunk.push_back(static_cast<char>(length != 0 ? (low | 0x80U) : low));
+  } while (length != 0);
+  chunk.append(name);
+}
+
+void decode_names(std::string_view chunk, std::vector<std::string>& out)
+{
+  std::size_t at = 0;
+  while (at < chunk.size()) {
+    std::uint64_t length = 0;
+    unsigned shift = 0;
+    for (;;) {
+      if (at >= chunk.size() || shift > 63) {
+        throw util::RepositoryError("malformed worker order chunk (a length is cut off)");
+      }
+      const auto byte = static_cast<unsigned char>(chunk[at++]);
+      length |= static_cast<std::uint64_t>(byte & 0x7fU) << shift;
+      if ((byte & 0x80U) == 0) {
+        break;
+      }
+      shift += 7;
+    }
+    if (length > chunk.size() - at) {
+      throw util::RepositoryError("malformed worker order chunk (a name runs past its end)");
+    }
+    out.emplace_back(chunk.substr(at, static_cast<std::size_t>(length)));
+    at += static_cast<std::size_t>(length);
+  }
+}
+
 std::string encode_memory_curve(const std::vector<model::MemoryPoint>& curve)
 {
   if (curve.empty()) {

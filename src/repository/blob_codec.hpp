@@ -48,6 +48,11 @@ std::string encode_memory_curve(const std::vector<model::MemoryPoint>& curve);
 /// Inverse of encode_memory_curve; throws util::RepositoryError on a malformed blob.
 std::vector<model::MemoryPoint> decode_memory_curve(std::string_view blob);
 
+/// Appends one name to a chunk of names (a LEB128 length, then the bytes: names may hold any byte).
+void append_name(std::string& chunk, std::string_view name);
+/// Appends the names of a chunk to out, in order; throws util::RepositoryError on a malformed chunk.
+void decode_names(std::string_view chunk, std::vector<std::string>& out);
+
 /// Tags as one text field (newline-separated); empty for no tags.
 std::string join_tags(const std::vector<std::string>& tags);
 /// Inverse of join_tags.

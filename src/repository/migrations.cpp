@@ -158,8 +158,23 @@ UPDATE results SET previous_test = (
 WHERE status IN (4, 6, 8);
 )sql";
 
-constexpr std::array<Migration, 5> k_migrations = {
-    {{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}, {4, k_v4}, {5, k_v5}}};
+// Version 6: each worker's execution order as chunks of test names written at import, so that
+// `order` and `bisect` read a 250,000-test worker without one tests lookup per result.
+// workers.order_chunks counts them; NULL (runs written before v6, or a worker whose results
+// did not arrive in sequence order) means: read the order through results.
+constexpr std::string_view k_v6 = R"sql(
+CREATE TABLE worker_order (
+  run INTEGER NOT NULL,
+  worker INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  names BLOB NOT NULL,
+  PRIMARY KEY (run, worker, chunk)
+) WITHOUT ROWID;
+ALTER TABLE workers ADD COLUMN order_chunks INTEGER;
+)sql";
+
+constexpr std::array<Migration, 6> k_migrations = {
+    {{1, k_v1}, {2, k_v2}, {k_summary_version, k_v3}, {4, k_v4}, {5, k_v5}, {6, k_v6}}};
 
 int read_version(SQLite::Database& db)
 {

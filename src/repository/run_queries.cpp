@@ -3,7 +3,9 @@
 #include "blob_codec.hpp"
 #include "run_slowest.hpp"
 #include "sqlite_support.hpp"
+#include "bisectr/util/error.hpp"
 
+#include <algorithm>
 #include <limits>
 #include <memory>
 #include <sqlite3.h>
@@ -149,7 +151,26 @@ std::vector<model::WorkerInfo> read_workers(SQLite::Database& db, model::RunId r
   return workers;
 }
 
-std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId run, const std::string& worker)
+std::vector<std::string> read_workers_with_results(SQLite::Database& db, model::RunId run, bool failing_only)
+{
+  // One index seek per worker (results_order, or the partial results_failing), not a scan of the run.
+  SQLite::Statement query(db, std::string("SELECT w.name FROM workers w WHERE w.run = ?1 AND EXISTS (SELECT 1 FROM "
+                                          "results r WHERE r.run = ?1 AND r.worker = w.id") +
+                                  (failing_only ? " AND r.status IN (4, 6, 8)" : "") + ") ORDER BY w.name");
+  query.bind(1, run);
+  std::vector<std::string> names;
+  while (query.executeStep()) {
+    names.push_back(query.getColumn(0).getString());
+  }
+  return names;
+}
+
+namespace {
+
+// The order through results: one tests lookup per result (runs written before schema v6, or a
+// worker whose results arrived out of sequence order).
+std::vector<std::string> read_worker_order_from_results(SQLite::Database& db, model::RunId run,
+                                                        const std::string& worker)
 {
   // The raw C API here: this loop can return hundreds of thousands of ids and SQLiteCpp's
   // per-column objects cost more than the query itself.
@@ -169,6 +190,41 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
   }
   if (status != SQLITE_DONE) {
     db.check(status);
+  }
+  return order;
+}
+
+} // namespace
+
+std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId run, const std::string& worker)
+{
+  SQLite::Statement stored(db, "SELECT id, order_chunks FROM workers WHERE run = ? AND name = ?");
+  stored.bind(1, run);
+  stored.bindNoCopy(2, worker);
+  if (!stored.executeStep() || stored.getColumn(1).isNull()) {
+    return read_worker_order_from_results(db, run, worker);
+  }
+  const std::int64_t worker_id = stored.getColumn(0).getInt64();
+  const std::int64_t chunks = stored.getColumn(1).getInt64();
+  SQLite::Statement query(db, "SELECT chunk, names FROM worker_order WHERE run = ? AND worker = ? ORDER BY chunk");
+  query.bind(1, run);
+  query.bind(2, worker_id);
+  std::vector<std::string> order;
+  order.reserve(static_cast<std::size_t>(std::max<std::int64_t>(chunks, 0)) * 4096);
+  std::int64_t expected = 0;
+  while (query.executeStep()) {
+    if (query.getColumn(0).getInt64() != expected) {
+      break;
+    }
+    const SQLite::Column names = query.getColumn(1);
+    decode_names(std::string_view(static_cast<const char*>(names.getBlob()), static_cast<std::size_t>(names.getBytes())),
+                 order);
+    ++expected;
+  }
+  if (expected != chunks) {
+    throw util::RepositoryError("worker " + worker + " of run " + std::to_string(run) + " has " +
+                                std::to_string(expected) + " of its " + std::to_string(chunks) +
+                                " order chunks; the repository is damaged");
   }
   return order;
 }

@@ -15,6 +15,7 @@ std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId r
 /// A run's workers in first-seen order with resources and memory curves.
 std::vector<model::WorkerInfo> read_workers(SQLite::Database& db, model::RunId run);
 /// The test ids a worker of a run ran, in sequence order.
+std::vector<std::string> read_workers_with_results(SQLite::Database& db, model::RunId run, bool failing_only);
 std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId run, const std::string& worker);
 /// The n slowest results of a run that have both start and stop times.
 std::vector<TestTiming> read_slowest(SQLite::Database& db, model::RunId run, std::size_t n);

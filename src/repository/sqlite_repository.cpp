@@ -159,14 +159,19 @@ std::vector<model::TestResult> SqliteRepository::results(model::RunId id, bool w
   return guarded(m_file, [&] { return read_results(m_db, id, ResultFilter::All, with_attachments); });
 }
 
-std::vector<model::TestResult> SqliteRepository::failing(model::RunId id) const
+std::vector<model::TestResult> SqliteRepository::failing(model::RunId id, bool with_attachments) const
 {
-  return guarded(m_file, [&] { return read_results(m_db, id, ResultFilter::Failing, true); });
+  return guarded(m_file, [&] { return read_results(m_db, id, ResultFilter::Failing, with_attachments); });
 }
 
 std::vector<model::WorkerInfo> SqliteRepository::workers(model::RunId id) const
 {
   return guarded(m_file, [&] { return read_workers(m_db, id); });
+}
+
+std::vector<std::string> SqliteRepository::workers_with_results(model::RunId id, bool failing_only) const
+{
+  return guarded(m_file, [&] { return read_workers_with_results(m_db, id, failing_only); });
 }
 
 std::vector<std::string> SqliteRepository::worker_order(model::RunId id, const std::string& worker) const
@@ -220,6 +225,7 @@ std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId r
   run_delete("DELETE FROM attachments WHERE run = ?");
   const std::int64_t results = run_delete("DELETE FROM results WHERE run = ?");
   run_delete("DELETE FROM run_slowest WHERE run = ?");
+  run_delete("DELETE FROM worker_order WHERE run = ?");
   run_delete("DELETE FROM workers WHERE run = ?");
   run_delete("DELETE FROM run_metadata WHERE run = ?");
   run_delete("UPDATE session_trials SET run = NULL WHERE run = ?");

@@ -24,8 +24,9 @@ public:
   std::optional<model::RunId> latest_run() const override;
   std::optional<model::RunSummary> run_summary(model::RunId id) const override;
   std::vector<model::TestResult> results(model::RunId id, bool with_attachments) const override;
-  std::vector<model::TestResult> failing(model::RunId id) const override;
+  std::vector<model::TestResult> failing(model::RunId id, bool with_attachments) const override;
   std::vector<model::WorkerInfo> workers(model::RunId id) const override;
+  std::vector<std::string> workers_with_results(model::RunId id, bool failing_only) const override;
   std::vector<std::string> worker_order(model::RunId id, const std::string& worker) const override;
   std::vector<TestTiming> slowest(model::RunId id, std::size_t n) const override;
   std::map<std::string, double> recent_durations() const override;

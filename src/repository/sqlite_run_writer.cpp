@@ -93,6 +93,7 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
     insert_result(result_id, result, test, worker, previous_test(result, test, worker));
+    add_to_order(worker, result.sequence, result.test_id);
     const std::optional<std::int64_t> duration = duration_ns(result);
     m_summary.add(test, result.status, duration);
     if (duration) {
@@ -245,6 +246,65 @@ std::int64_t SqliteRunWriter::worker_id(const std::string& name)
   return id;
 }
 
+void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, const std::string& name)
+{
+  OrderChunks& order = m_orders[worker];
+  if (!order.ordered) {
+    return;
+  }
+  // The chunks are the order only if the results arrive in sequence order (RunWriter's
+  // contract); otherwise this worker is read through results, sorted by sequence.
+  if (order.count + static_cast<std::size_t>(order.written) > 0 && sequence <= order.last_sequence) {
+    order.ordered = false;
+    order.names = std::string();
+    return;
+  }
+  order.last_sequence = sequence;
+  append_name(order.names, name);
+  if (++order.count == k_order_chunk_names) {
+    write_order_chunk(worker);
+  }
+}
+
+void SqliteRunWriter::write_order_chunk(std::int64_t worker)
+{
+  OrderChunks& order = m_orders[worker];
+  if (!m_insert_order_chunk) {
+    m_insert_order_chunk.emplace(m_db, "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)");
+  }
+  SQLite::Statement& insert = *m_insert_order_chunk;
+  insert.bind(1, m_run);
+  insert.bind(2, worker);
+  insert.bind(3, order.written);
+  insert.bindNoCopy(4, order.names.data(), static_cast<int>(order.names.size()));
+  insert.exec();
+  insert.reset();
+  ++order.written;
+  order.names.clear();
+  order.count = 0;
+}
+
+void SqliteRunWriter::finish_orders()
+{
+  SQLite::Statement set_chunks(m_db, "UPDATE workers SET order_chunks = ? WHERE id = ?");
+  for (auto& [worker, order] : m_orders) {
+    if (!order.ordered) {
+      SQLite::Statement drop(m_db, "DELETE FROM worker_order WHERE run = ? AND worker = ?");
+      drop.bind(1, m_run);
+      drop.bind(2, worker);
+      drop.exec();
+      continue;
+    }
+    if (order.count > 0) {
+      write_order_chunk(worker);
+    }
+    set_chunks.bind(1, order.written);
+    set_chunks.bind(2, worker);
+    set_chunks.exec();
+    set_chunks.reset();
+  }
+}
+
 void SqliteRunWriter::set_worker(const model::WorkerInfo& worker)
 {
   check_open();
@@ -321,6 +381,7 @@ model::RunId SqliteRunWriter::commit()
     update.exec();
     m_new_tests.flush();
     m_results.flush();
+    finish_orders();
     m_summary.write(m_db, m_run);
     m_slowest.write(m_db, m_run);
     m_transaction.commit();

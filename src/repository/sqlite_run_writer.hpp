@@ -25,6 +25,8 @@ public:
   static constexpr std::size_t k_new_tests_reserve = 65536;
   /// Rows per multi-row INSERT.
   static constexpr int k_batch_rows = 128;
+  /// Names per worker_order chunk (about 150 KB of typical ids): memory stays bounded per worker.
+  static constexpr std::size_t k_order_chunk_names = 4096;
 
   /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row.
   SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run);
@@ -53,6 +55,11 @@ private:
   void preload_tests();
   std::int64_t intern_string(const std::string& text);
   std::int64_t worker_id(const std::string& name);
+  /// Appends a result's test to its worker's order chunk, writing the chunk when full.
+  void add_to_order(std::int64_t worker, std::int64_t sequence, const std::string& name);
+  void write_order_chunk(std::int64_t worker);
+  /// Writes the last chunks and records each worker's chunk count (or drops an unordered worker's).
+  void finish_orders();
 
   SQLite::Database& m_db;
   std::filesystem::path m_file;
@@ -75,6 +82,16 @@ private:
   SQLite::Statement m_insert_attachment;
   SQLite::Statement m_insert_worker;
   SQLite::Statement m_set_metadata;
+  std::optional<SQLite::Statement> m_insert_order_chunk;  ///< prepared with the first full chunk
+  /// One worker's order being written (see worker_order in migrations.cpp).
+  struct OrderChunks {
+    std::string names;          ///< the chunk being filled
+    std::size_t count = 0;      ///< names in it
+    std::int64_t written = 0;   ///< chunks already stored
+    std::int64_t last_sequence = 0;
+    bool ordered = true;        ///< false once a result arrived out of sequence order
+  };
+  std::unordered_map<std::int64_t, OrderChunks> m_orders;
   SummaryAccumulator m_summary{0};
   SlowestKeeper m_slowest;
   std::unordered_map<std::string, std::int64_t> m_tests;

@@ -25,7 +25,7 @@ std::vector<std::string> latest_failing(const repository::Repository& repository
     return ids;
   }
   std::unordered_set<std::string> seen;
-  for (const auto& result : repository.failing(*latest)) {
+  for (const auto& result : repository.failing(*latest, false)) {
     if (seen.insert(result.test_id).second) {
       ids.push_back(result.test_id);
     }

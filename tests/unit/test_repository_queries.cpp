@@ -1,5 +1,6 @@
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/repository/session_store.hpp"
+#include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
 #include "test_repository_support.hpp"
 
@@ -78,6 +79,108 @@ TEST_CASE("repository::worker_order")
   CHECK(repo->worker_order(id, "worker-0") == std::vector<std::string>{"t.a", "t.b", "t.c", "t.s"});
   CHECK(repo->worker_order(id, "worker-1") == std::vector<std::string>{"t.x", "t.fail"});
   CHECK(repo->worker_order(id, "worker-9").empty());
+}
+
+TEST_CASE("repository::workers_with_results")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  auto writer = repo->begin_run({at(0.0), "run", {}});
+  for (const auto& result : parallel_run()) {
+    writer->add_result(result);
+  }
+  model::WorkerInfo idle;  // a worker that ran nothing (it died at once): it has no order
+  idle.name = "worker-2";
+  writer->set_worker(idle);
+  const auto id = writer->commit();
+  REQUIRE(repo->workers(id).size() == 3);
+  CHECK(repo->workers_with_results(id, false) == std::vector<std::string>{"worker-0", "worker-1"});
+  // worker-0 has an error (t.c) and worker-1 a failure (t.fail); a passing run has none
+  CHECK(repo->workers_with_results(id, true) == std::vector<std::string>{"worker-0", "worker-1"});
+  const auto passing = write_run(*repo, {make_result("t.a", Status::Success, "worker-0", 0),
+                                         make_result("t.s", Status::Skip, "worker-1", 0)});
+  CHECK(repo->workers_with_results(passing, false) == std::vector<std::string>{"worker-0", "worker-1"});
+  CHECK(repo->workers_with_results(passing, true).empty());
+  CHECK(repo->workers_with_results(passing + 1, false).empty());
+}
+
+TEST_CASE("repository::worker_order across stored chunks")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  // 2 workers x 10,000 results: several 4,096-name chunks each, the last one partial; ids with
+  // bytes a line-based format would break on.
+  std::vector<std::string> expected0;
+  std::vector<std::string> expected1;
+  auto writer = repo->begin_run({at(0.0), "run", {}});
+  for (int i = 0; i < 10000; ++i) {
+    const std::string id0 = "pkg.test_" + std::to_string(i) + (i % 1000 == 7 ? std::string("\nline\0nul", 9) : "");
+    const std::string id1 = "other.t" + std::to_string(i * 7);
+    writer->add_result(make_result(id0, Status::Success, "worker-0", i));
+    writer->add_result(make_result(id1, Status::Success, "worker-1", i));
+    expected0.push_back(id0);
+    expected1.push_back(id1);
+  }
+  const auto id = writer->commit();
+  CHECK(repo->worker_order(id, "worker-0") == expected0);
+  CHECK(repo->worker_order(id, "worker-1") == expected1);
+  const std::filesystem::path file = dir.path() / "bisectr.db";
+  {
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_order WHERE run = " + std::to_string(id)).getInt() == 6);
+    CHECK(db.execAndGet("SELECT sum(order_chunks) FROM workers").getInt() == 6);
+  }
+  SUBCASE("the chunks and the results agree")
+  {
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("UPDATE workers SET order_chunks = NULL");
+    }
+    CHECK(repo->worker_order(id, "worker-0") == expected0);
+  }
+  SUBCASE("a missing chunk is reported, not silently skipped")
+  {
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("DELETE FROM worker_order WHERE chunk = 1");
+    }
+    CHECK_THROWS_WITH_AS(repo->worker_order(id, "worker-0"), doctest::Contains("order chunks"), util::RepositoryError);
+  }
+  SUBCASE("a damaged chunk is an error")
+  {
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("UPDATE worker_order SET names = X'FF' WHERE chunk = 0");
+    }
+    CHECK_THROWS_WITH_AS(repo->worker_order(id, "worker-0"), doctest::Contains("malformed"), util::RepositoryError);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("UPDATE worker_order SET names = X'056162' WHERE chunk = 0");
+    }
+    CHECK_THROWS_WITH_AS(repo->worker_order(id, "worker-0"), doctest::Contains("past its end"), util::RepositoryError);
+  }
+  SUBCASE("remove_run removes them")
+  {
+    CHECK(repo->remove_run(id));
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_order").getInt() == 0);
+  }
+}
+
+TEST_CASE("repository::worker_order when results arrive out of sequence order")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  auto writer = repo->begin_run({at(0.0), "run", {}});
+  writer->add_result(make_result("t.second", Status::Success, "worker-0", 1));
+  writer->add_result(make_result("t.first", Status::Success, "worker-0", 0));
+  writer->add_result(make_result("t.x", Status::Success, "worker-1", 0));
+  const auto id = writer->commit();
+  CHECK(repo->worker_order(id, "worker-0") == std::vector<std::string>{"t.first", "t.second"});
+  CHECK(repo->worker_order(id, "worker-1") == std::vector<std::string>{"t.x"});
+  SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE name = 'worker-0'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT order_chunks FROM workers WHERE name = 'worker-1'").getInt() == 1);
 }
 
 TEST_CASE("repository::slowest")

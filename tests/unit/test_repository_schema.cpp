@@ -106,6 +106,23 @@ TEST_CASE("repository::migrate")
     }
     CHECK(seen == 2);
   }
+  SUBCASE("a run written before version 6 keeps its worker order, read through results")
+  {
+    repository::migrate(file, 5);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES (1, 5, 'old', 0, 3, 3, 0)");
+      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0')");
+      db.exec("INSERT INTO tests (id, name) VALUES (1, 'first'), (2, 'second'), (3, 'third')");
+      db.exec("INSERT INTO results (id, run, test, worker, sequence, status) VALUES "
+              "(1, 1, 3, 1, 2, 3), (2, 1, 1, 1, 0, 3), (3, 1, 2, 1, 1, 3)");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    CHECK(repo->worker_order(1, "w0") == std::vector<std::string>{"first", "second", "third"});
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE id = 1").getInt() == 1);
+  }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {
     repository::migrate(file, repository::k_schema_version);

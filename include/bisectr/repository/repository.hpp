@@ -68,9 +68,14 @@ public:
   virtual std::optional<model::RunSummary> run_summary(model::RunId id) const = 0;
   /// A run's results ordered by worker then sequence; attachments only when asked.
   virtual std::vector<model::TestResult> results(model::RunId id, bool with_attachments) const = 0;
-  /// A run's failing results (fail, error, uxsuccess) with their attachments.
-  virtual std::vector<model::TestResult> failing(model::RunId id) const = 0;
+  /// A run's failing results (fail, error, uxsuccess), with their attachments when asked.
+  virtual std::vector<model::TestResult> failing(model::RunId id, bool with_attachments) const = 0;
+  /// failing(id, true).
+  std::vector<model::TestResult> failing(model::RunId id) const { return failing(id, true); }
   virtual std::vector<model::WorkerInfo> workers(model::RunId id) const = 0;
+  /// Names of the run's workers that have results (only failing ones when failing_only), sorted;
+  /// index seeks only, however many results the run holds.
+  virtual std::vector<std::string> workers_with_results(model::RunId id, bool failing_only) const = 0;
   /// Test ids a worker ran, in execution order.
   virtual std::vector<std::string> worker_order(model::RunId id, const std::string& worker) const = 0;
   /// The n slowest tests of a run, slowest first.
