@@ -220,25 +220,15 @@ pid_t spawn(const ProcessSpec& spec, const std::filesystem::path& exe, const std
 }
 
 // Starts the child directly inside the run's cgroup (clone_spawn.hpp), skipping the cgroup.procs
-// join that costs an RCU grace period per run. nullopt when the kernel or a seccomp filter
-// refuses clone3 or CLONE_INTO_CGROUP: the caller then uses Boost's launcher.
+// join that costs an RCU grace period per run. nullopt when this start did not happen: refused
+// says whether the kernel or a seccomp filter refused clone3 or CLONE_INTO_CGROUP for good (the
+// caller then uses Boost's launcher from now on) or only this once.
 std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesystem::path& exe,
                                      const std::string& marker_value, const std::filesystem::path& cgroup_dir,
-                                     OutputPipes& pipes)
+                                     OutputPipes& pipes, bool& refused)
 {
-  const int dir_fd = ::open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  const auto close_both = [&] {
-    for (const int fd : {dir_fd, null_fd}) {
-      if (fd >= 0) {
-        ::close(fd);
-      }
-    }
-  };
-  if (dir_fd < 0 || null_fd < 0) {
-    close_both();
-    return std::nullopt;
-  }
+  refused = false;
+  // Everything that allocates comes before the descriptors, which nothing can leak then.
   std::vector<std::string> arguments(spec.argv.begin(), spec.argv.end());
   arguments.front() = exe.string();  // as Boost's launcher passes it
   std::vector<char*> argv;
@@ -253,6 +243,19 @@ std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesys
   }
   envp.push_back(nullptr);
   const std::string program = exe.string();
+  const int dir_fd = ::open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  const auto close_both = [&] {
+    for (const int fd : {dir_fd, null_fd}) {
+      if (fd >= 0) {
+        ::close(fd);
+      }
+    }
+  };
+  if (dir_fd < 0 || null_fd < 0) {
+    close_both();
+    return std::nullopt;
+  }
   CloneSpawnRequest request;
   request.path = program.c_str();
   request.argv = argv.data();
@@ -266,11 +269,15 @@ std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesys
   close_both();
   if (result.pid <= 0) {
     switch (result.clone_error) {
-    case ENOSYS: case EINVAL: case E2BIG: case EPERM: case EOPNOTSUPP: case EACCES:
-      return std::nullopt;
-    default:
+    case EAGAIN: case ENOMEM: case EMFILE: case ENFILE:
+      // Out of processes, memory or descriptors: no other launcher would do better.
       throw util::ProcessError("cannot start " + spec.argv.front() + ": " +
                                std::error_code(result.clone_error, std::generic_category()).message());
+    default:
+      // Anything about clone3 or the cgroup: Boost's launcher and the cgroup.procs join give
+      // the real answer, falling back to the /proc containment if the join fails too.
+      refused = true;
+      return std::nullopt;
     }
   }
   for (int* fd : {&pipes.out.write_end, &pipes.err.write_end}) {
@@ -278,7 +285,8 @@ std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesys
     *fd = -1;
   }
   if (result.exec_error != 0) {
-    ::waitpid(result.pid, nullptr, 0);
+    while (::waitpid(result.pid, nullptr, 0) < 0 && errno == EINTR) {
+    }
     throw util::ProcessError("cannot start " + spec.argv.front() + ": " +
                              std::error_code(result.exec_error, std::system_category()).message());
   }
@@ -379,8 +387,9 @@ ProcessResult BoostProcessRunner::run_once(const ProcessSpec& spec, const std::f
   child.started_wall = std::chrono::system_clock::now();
   std::optional<pid_t> pid;
   if (procs_fd >= 0 && m_clone_into_cgroup) {
-    pid = spawn_in_cgroup(spec, exe, marker_value, tree.cgroup()->path(), pipes);
-    if (!pid) {
+    bool refused = false;
+    pid = spawn_in_cgroup(spec, exe, marker_value, tree.cgroup()->path(), pipes, refused);
+    if (refused) {
       m_clone_into_cgroup = false;  // and for every later run: the refusal will not change
     }
   }

@@ -11,7 +11,18 @@
 
 namespace bisectr::executor {
 
-#if defined(__x86_64__) && defined(__linux__)
+// Not under ThreadSanitizer: its sigaction and dup2 wrappers keep tables in memory the child
+// shares with us, and resetting handlers there would reset ours.
+#if defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define BISECTR_NO_CLONE_SPAWN 1
+#endif
+#endif
+#if defined(__SANITIZE_THREAD__)
+#define BISECTR_NO_CLONE_SPAWN 1
+#endif
+
+#if defined(__x86_64__) && !defined(__ILP32__) && defined(__linux__) && !defined(BISECTR_NO_CLONE_SPAWN)
 
 namespace {
 
@@ -36,6 +47,7 @@ constexpr std::uint64_t k_clone_vm = 0x00000100;
 constexpr std::uint64_t k_clone_vfork = 0x00004000;
 constexpr std::uint64_t k_clone_into_cgroup = 0x200000000ULL;
 constexpr std::size_t k_child_stack_bytes = 64 * 1024;
+constexpr std::size_t k_guard_bytes = 4096;  ///< below the stack, PROT_NONE: an overflow faults
 
 struct ChildContext {
   const CloneSpawnRequest* request = nullptr;
@@ -49,7 +61,7 @@ struct ChildContext {
 // starts on another stack: no C++ frame may be returned through there.
 extern "C" long bisectr_clone3_run(CloneArgs* args, std::size_t size, int (*fn)(void*), void* arg);
 asm(R"(
-    .text
+    .pushsection .text,"ax",@progbits
     .p2align 4
     .globl bisectr_clone3_run
     .hidden bisectr_clone3_run
@@ -71,6 +83,7 @@ bisectr_clone3_run:
 1:
     ret
     .size bisectr_clone3_run, .-bisectr_clone3_run
+    .popsection
 )");
 
 namespace {
@@ -121,7 +134,11 @@ __attribute__((no_sanitize("address", "undefined", "thread"))) int child_main(vo
 int above_standard(int fd, int& owned)
 {
   owned = -1;
-  if (fd < 0 || fd > 2) {
+  if (fd < 0) {
+    errno = EBADF;
+    return fd;
+  }
+  if (fd > 2) {
     return fd;
   }
   owned = ::fcntl(fd, F_DUPFD_CLOEXEC, 3);
@@ -151,16 +168,19 @@ CloneSpawnResult spawn_into_cgroup(const CloneSpawnRequest& request)
     }
   };
   if (fixed.stdin_fd < 0 || fixed.stdout_fd < 0 || fixed.stderr_fd < 0) {
-    result.clone_error = errno != 0 ? errno : EBADF;
-    close_owned();
-    return result;
-  }
-  void* stack = ::mmap(nullptr, k_child_stack_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (stack == MAP_FAILED) {
     result.clone_error = errno;
     close_owned();
     return result;
   }
+  void* mapping = ::mmap(nullptr, k_guard_bytes + k_child_stack_bytes, PROT_READ | PROT_WRITE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (mapping == MAP_FAILED) {
+    result.clone_error = errno;
+    close_owned();
+    return result;
+  }
+  ::mprotect(mapping, k_guard_bytes, PROT_NONE);
+  void* stack = static_cast<char*>(mapping) + k_guard_bytes;
   ChildContext context{&fixed, 0};
   CloneArgs args;
   args.flags = k_clone_vm | k_clone_vfork | k_clone_into_cgroup;
@@ -175,7 +195,7 @@ CloneSpawnResult spawn_into_cgroup(const CloneSpawnRequest& request)
   ::pthread_sigmask(SIG_SETMASK, &all, &previous);
   const long rc = bisectr_clone3_run(&args, sizeof args, &child_main, &context);
   ::pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  ::munmap(stack, k_child_stack_bytes);
+  ::munmap(mapping, k_guard_bytes + k_child_stack_bytes);
   close_owned();
   if (rc < 0) {
     result.clone_error = static_cast<int>(-rc);

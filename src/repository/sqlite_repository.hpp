@@ -24,6 +24,7 @@ public:
   std::optional<model::RunId> latest_run() const override;
   std::optional<model::RunSummary> run_summary(model::RunId id) const override;
   std::vector<model::TestResult> results(model::RunId id, bool with_attachments) const override;
+  using Repository::failing;
   std::vector<model::TestResult> failing(model::RunId id, bool with_attachments) const override;
   std::vector<model::WorkerInfo> workers(model::RunId id) const override;
   std::vector<std::string> workers_with_results(model::RunId id, bool failing_only) const override;

@@ -261,7 +261,7 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
   }
   order.last_sequence = sequence;
   append_name(order.names, name);
-  if (++order.count == k_order_chunk_names) {
+  if (++order.count == k_order_chunk_names || order.names.size() >= k_order_chunk_bytes) {
     write_order_chunk(worker);
   }
 }

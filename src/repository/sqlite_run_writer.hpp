@@ -27,6 +27,8 @@ public:
   static constexpr int k_batch_rows = 128;
   /// Names per worker_order chunk (about 150 KB of typical ids): memory stays bounded per worker.
   static constexpr std::size_t k_order_chunk_names = 4096;
+  /// ... or fewer when their bytes reach this (ids are untrusted and may be long).
+  static constexpr std::size_t k_order_chunk_bytes = 1024 * 1024;
 
   /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row.
   SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run);

@@ -167,6 +167,23 @@ TEST_CASE("repository::worker_order across stored chunks")
   }
 }
 
+TEST_CASE("repository::worker_order with long ids closes chunks by size")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  std::vector<std::string> expected;
+  auto writer = repo->begin_run({at(0.0), "run", {}});
+  for (int i = 0; i < 600; ++i) {  // 600 x ~4 KB: over 1 MiB, far under 4,096 names
+    expected.push_back(std::to_string(i) + std::string(4000, 'x'));
+    writer->add_result(make_result(expected.back(), Status::Success, "worker-0", i));
+  }
+  const auto id = writer->commit();
+  CHECK(repo->worker_order(id, "worker-0") == expected);
+  SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT order_chunks FROM workers WHERE name = 'worker-0'").getInt() == 3);
+  CHECK(db.execAndGet("SELECT max(length(names)) FROM worker_order").getInt() < 1024 * 1024 + 8192);
+}
+
 TEST_CASE("repository::worker_order when results arrive out of sequence order")
 {
   test::TempDir dir;
