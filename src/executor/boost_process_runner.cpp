@@ -159,6 +159,18 @@ std::vector<std::string> child_environment(const ProcessSpec& spec, const std::s
   return entries;
 }
 
+// The C view of strings for exec: their pointers, then a null. The strings must outlive it.
+std::vector<char*> null_terminated(std::vector<std::string>& strings)
+{
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (std::string& text : strings) {
+    pointers.push_back(text.data());
+  }
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 // Hands our own environment array to Boost's executor before it forks.
 struct UseEnvironment {
   char** envp = nullptr;
@@ -190,11 +202,7 @@ pid_t spawn(const ProcessSpec& spec, const std::filesystem::path& exe, const std
   bp::pipe err_pipe(-1, err.write_end);
   out.write_end = err.write_end = -1;
   std::vector<std::string> environment = child_environment(spec, marker_value);
-  std::vector<char*> envp;
-  for (std::string& entry : environment) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
+  std::vector<char*> envp = null_terminated(environment);
   std::error_code ec;
   pid_t failed_pid = -1;
   bp::child child(bp::exe = exe.string(), bp::args = std::vector<std::string>(spec.argv.begin() + 1, spec.argv.end()),
@@ -231,17 +239,9 @@ std::optional<pid_t> spawn_in_cgroup(const ProcessSpec& spec, const std::filesys
   // Everything that allocates comes before the descriptors, which nothing can leak then.
   std::vector<std::string> arguments(spec.argv.begin(), spec.argv.end());
   arguments.front() = exe.string();  // as Boost's launcher passes it
-  std::vector<char*> argv;
-  for (std::string& argument : arguments) {
-    argv.push_back(argument.data());
-  }
-  argv.push_back(nullptr);
+  std::vector<char*> argv = null_terminated(arguments);
   std::vector<std::string> environment = child_environment(spec, marker_value);
-  std::vector<char*> envp;
-  for (std::string& entry : environment) {
-    envp.push_back(entry.data());
-  }
-  envp.push_back(nullptr);
+  std::vector<char*> envp = null_terminated(environment);
   const std::string program = exe.string();
   const int dir_fd = ::open(cgroup_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
