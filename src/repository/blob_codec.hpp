@@ -48,6 +48,11 @@ std::string encode_memory_curve(const std::vector<model::MemoryPoint>& curve);
 /// Inverse of encode_memory_curve; throws util::RepositoryError on a malformed blob.
 std::vector<model::MemoryPoint> decode_memory_curve(std::string_view blob);
 
+/// Names per worker_order chunk (about 150 KB of typical ids): memory stays bounded per worker.
+inline constexpr std::size_t k_order_chunk_names = 4096;
+/// ... or fewer when their bytes reach this (ids are untrusted and may be long).
+inline constexpr std::size_t k_order_chunk_bytes = 1024 * 1024;
+
 /// Appends one name to a chunk of names (a LEB128 length, then the bytes: names may hold any byte).
 void append_name(std::string& chunk, std::string_view name);
 /// Appends the names of a chunk to out, in order; throws util::RepositoryError on a malformed chunk.

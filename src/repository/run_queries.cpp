@@ -210,8 +210,8 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
   query.bind(1, run);
   query.bind(2, worker_id);
   std::vector<std::string> order;
-  // A guess (chunks of up to 4,096 names), capped: the count is read from the file.
-  order.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(chunks, 0, 256)) * 4096);
+  // A guess (full chunks), capped: the count is read from the file.
+  order.reserve(static_cast<std::size_t>(std::clamp<std::int64_t>(chunks, 0, 256)) * k_order_chunk_names);
   std::int64_t expected = 0;
   while (query.executeStep()) {
     if (query.getColumn(0).getInt64() != expected) {

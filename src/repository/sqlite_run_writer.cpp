@@ -92,8 +92,8 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t test = intern_test(result.test_id);
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
+    add_to_order(worker, result.sequence, result.test_id);  // reads the worker's latest result first
     insert_result(result_id, result, test, worker, previous_test(result, test, worker));
-    add_to_order(worker, result.sequence, result.test_id);
     const std::optional<std::int64_t> duration = duration_ns(result);
     m_summary.add(test, result.status, duration);
     if (duration) {
@@ -253,13 +253,14 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
     return;
   }
   // The chunks are the order only if the results arrive in sequence order (RunWriter's
-  // contract); otherwise this worker is read through results, sorted by sequence.
-  if (order.count + static_cast<std::size_t>(order.written) > 0 && sequence <= order.last_sequence) {
+  // contract); otherwise this worker is read through results, sorted by sequence. The worker's
+  // latest result is the one previous_test() keeps (test 0: none yet).
+  const auto& [latest_sequence, latest_test] = m_latest_of_worker[worker];
+  if (latest_test != 0 && sequence <= latest_sequence) {
     order.ordered = false;
     order.names = std::string();
     return;
   }
-  order.last_sequence = sequence;
   append_name(order.names, name);
   if (++order.count == k_order_chunk_names || order.names.size() >= k_order_chunk_bytes) {
     write_order_chunk(worker);

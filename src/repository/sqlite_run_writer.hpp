@@ -25,10 +25,7 @@ public:
   static constexpr std::size_t k_new_tests_reserve = 65536;
   /// Rows per multi-row INSERT.
   static constexpr int k_batch_rows = 128;
-  /// Names per worker_order chunk (about 150 KB of typical ids): memory stays bounded per worker.
-  static constexpr std::size_t k_order_chunk_names = 4096;
-  /// ... or fewer when their bytes reach this (ids are untrusted and may be long).
-  static constexpr std::size_t k_order_chunk_bytes = 1024 * 1024;
+
 
   /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row.
   SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run);
@@ -90,7 +87,6 @@ private:
     std::string names;          ///< the chunk being filled
     std::size_t count = 0;      ///< names in it
     std::int64_t written = 0;   ///< chunks already stored
-    std::int64_t last_sequence = 0;
     bool ordered = true;        ///< false once a result arrived out of sequence order
   };
   std::unordered_map<std::int64_t, OrderChunks> m_orders;
