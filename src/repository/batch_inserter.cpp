@@ -35,8 +35,9 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
 
 BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
                              const std::string& verb)
-    : m_db(db), m_batch_sql(insert_sql(verb, target, columns, batch_rows)), m_columns(static_cast<std::size_t>(columns)),
-      m_batch_rows(static_cast<std::size_t>(batch_rows)), m_single(db, insert_sql(verb, target, columns, 1))
+    : m_db(db), m_batch_sql(insert_sql(verb, target, columns, batch_rows)),
+      m_single_sql(insert_sql(verb, target, columns, 1)), m_columns(static_cast<std::size_t>(columns)),
+      m_batch_rows(static_cast<std::size_t>(batch_rows))
 {
 }
 
@@ -70,7 +71,10 @@ void BatchInserter::flush()
     bind_rows(*m_batch, 0, rows);
   } else {
     for (std::size_t row = 0; row < rows; ++row) {
-      bind_rows(m_single, row, 1);
+      if (!m_single) {
+        m_single.emplace(m_db, m_single_sql);
+      }
+      bind_rows(*m_single, row, 1);
     }
   }
   m_values.clear();

@@ -32,13 +32,14 @@ private:
 
   SQLite::Database& m_db;
   std::string m_batch_sql;
+  std::string m_single_sql;
   std::size_t m_columns;
   std::size_t m_batch_rows;
   std::vector<Value> m_values;
   /// Prepared on the first full batch: parsing a statement of batch_rows x columns parameters
   /// costs about a millisecond, most of a one-test run's write.
   std::optional<SQLite::Statement> m_batch;
-  SQLite::Statement m_single;
+  std::optional<SQLite::Statement> m_single;  ///< prepared with the first partial batch
 };
 
 } // namespace bisectr::repository::detail

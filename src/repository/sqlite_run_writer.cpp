@@ -46,15 +46,11 @@ std::int64_t insert_run(SQLite::Database& db, const NewRun& run)
 
 SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run)
     : m_db(db), m_file(std::move(file)), m_transaction(db), m_run(insert_run(db, run)),
-      m_select_test(db, "SELECT id FROM tests WHERE name = ?"), m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
+      m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
       m_results(db,
                 "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, "
                 "rss_after_bytes, tags, previous_test)",
                 12, k_batch_rows),
-      m_select_string(db, "SELECT id FROM strings WHERE text = ?"),
-      m_insert_string(db, "INSERT INTO strings (text) VALUES (?)"),
-      m_insert_attachment(db, "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) "
-                              "VALUES (?, ?, ?, ?, ?, ?, ?)"),
       m_insert_worker(db, "INSERT INTO workers (run, name) VALUES (?, ?)"),
       m_set_metadata(db, "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)")
 {
@@ -62,6 +58,14 @@ SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path fil
   for (const auto& [key, value] : run.metadata) {
     set_metadata(key, value);
   }
+}
+
+SQLite::Statement& SqliteRunWriter::prepared(std::optional<SQLite::Statement>& statement, const char* sql)
+{
+  if (!statement) {
+    statement.emplace(m_db, sql);
+  }
+  return *statement;
 }
 
 void SqliteRunWriter::check_open() const
@@ -142,7 +146,8 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
 {
   const EncodedBytes encoded = encode_bytes(attachment.bytes);
-  SQLite::Statement& insert = m_insert_attachment;
+  SQLite::Statement& insert = prepared(m_insert_attachment, "INSERT INTO attachments (run, result, name, mime, encoding, "
+                                                            "size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, m_run);
   insert.bind(2, result_id);
   insert.bind(3, intern_string(attachment.name));
@@ -176,10 +181,11 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
   }
   // With every known id cached, a miss is a new test and needs no lookup.
   if (!m_all_tests_cached) {
-    m_select_test.bindNoCopy(1, name);
-    const bool known = m_select_test.executeStep();
-    const std::int64_t id = known ? m_select_test.getColumn(0).getInt64() : 0;
-    m_select_test.reset();
+    SQLite::Statement& select = prepared(m_select_test, "SELECT id FROM tests WHERE name = ?");
+    select.bindNoCopy(1, name);
+    const bool known = select.executeStep();
+    const std::int64_t id = known ? select.getColumn(0).getInt64() : 0;
+    select.reset();
     if (known) {
       entry->second = id;
       return id;
@@ -218,16 +224,18 @@ std::int64_t SqliteRunWriter::intern_string(const std::string& text)
     return found->second;
   }
   std::int64_t id = 0;
-  m_select_string.bindNoCopy(1, text);
-  if (m_select_string.executeStep()) {
-    id = m_select_string.getColumn(0).getInt64();
+  SQLite::Statement& select = prepared(m_select_string, "SELECT id FROM strings WHERE text = ?");
+  select.bindNoCopy(1, text);
+  if (select.executeStep()) {
+    id = select.getColumn(0).getInt64();
   } else {
-    m_insert_string.bindNoCopy(1, text);
-    m_insert_string.exec();
-    m_insert_string.reset();
+    SQLite::Statement& insert = prepared(m_insert_string, "INSERT INTO strings (text) VALUES (?)");
+    insert.bindNoCopy(1, text);
+    insert.exec();
+    insert.reset();
     id = m_db.getLastInsertRowid();
   }
-  m_select_string.reset();
+  select.reset();
   m_strings.emplace(text, id);
   return id;
 }

@@ -73,12 +73,15 @@ private:
   bool m_all_tests_cached = false;
   std::int64_t m_next_result = 1;
   std::int64_t m_next_test = 1;
-  SQLite::Statement m_select_test;
+  /// Prepared on first use: a run with every test id cached and no attachment (the common short
+  /// run) never needs them, and each prepare parses SQL (~30 us).
+  SQLite::Statement& prepared(std::optional<SQLite::Statement>& statement, const char* sql);
+  std::optional<SQLite::Statement> m_select_test;
   BatchInserter m_new_tests;
   BatchInserter m_results;
-  SQLite::Statement m_select_string;
-  SQLite::Statement m_insert_string;
-  SQLite::Statement m_insert_attachment;
+  std::optional<SQLite::Statement> m_select_string;
+  std::optional<SQLite::Statement> m_insert_string;
+  std::optional<SQLite::Statement> m_insert_attachment;
   SQLite::Statement m_insert_worker;
   SQLite::Statement m_set_metadata;
   std::optional<SQLite::Statement> m_insert_order_chunk;  ///< prepared with the first full chunk

@@ -294,3 +294,35 @@ TEST_CASE("repository::RunWriter test names")
     CHECK(repo->history().test_history(name(400)).size() == 1);
   }
 }
+
+TEST_CASE("repository: closing leaves small WALs and folds large ones back")
+{
+  test::TempDir dir;
+  const auto wal = dir / "repo" / "bisectr.db-wal";
+  const auto wal_bytes = [&] { return std::filesystem::exists(wal) ? std::filesystem::file_size(wal) : 0; };
+  {
+    auto repo = repository::open_sqlite_repository(dir / "repo", true);
+    write_run(*repo, {make_result("pkg.test_a", Status::Success, "worker-0", 0, 1.0, 0.5)});
+  }
+  // One small run stays in the WAL (no checkpoint and its fsyncs at close)...
+  const auto small = wal_bytes();
+  CHECK(small > 0);
+  CHECK(small <= repository::k_checkpoint_wal_bytes);
+  {
+    // ...and the next process sees it.
+    auto repo = repository::open_sqlite_repository(dir / "repo", false);
+    CHECK(repo->list_runs().size() == 1);
+    // A run that pushes the WAL past the threshold is folded into the database at close.
+    std::vector<model::TestResult> results;
+    for (int i = 0; i < 5000; ++i) {
+      results.push_back(make_result("pkg.test_" + std::to_string(i) + repeated("x", 100), Status::Success, "worker-0", i,
+                                    1.0 + i, 0.5));
+    }
+    write_run(*repo, results);
+    CHECK(wal_bytes() > repository::k_checkpoint_wal_bytes);
+  }
+  CHECK(wal_bytes() == 0);
+  auto repo = repository::open_sqlite_repository(dir / "repo", false);
+  CHECK(repo->list_runs().size() == 2);
+  CHECK(repo->run_summary(2)->counts.total == 5000);
+}

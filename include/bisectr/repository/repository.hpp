@@ -103,6 +103,11 @@ struct SqliteOptions {
   const util::Clock* clock = nullptr;
 };
 
+/// Closing a repository leaves its commits in the write-ahead log (bisectr.db-wal) rather than
+/// checkpointing them with fsyncs each time; once the log is larger than this, closing folds it
+/// into bisectr.db and truncates it.
+inline constexpr std::uintmax_t k_checkpoint_wal_bytes = 512 * 1024;
+
 /// Opens the SQLite repository in dir (dir/bisectr.db); creates it when create is true and it
 /// does not exist; throws util::RepositoryError when it cannot (or util::UsageError when absent).
 std::unique_ptr<Repository> open_sqlite_repository(const std::filesystem::path& dir, bool create);
