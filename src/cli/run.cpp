@@ -168,7 +168,9 @@ int single_run(const RunCliOptions& o, scheduler::SuiteRunner& runner, repositor
   if (o.json) {
     print_json(*context.out, outcome_json(outcome));
   } else {
-    print_failures(*context.out, repository.failing(outcome.run_id));
+    if (!outcome.failing.empty()) {
+      print_failures(*context.out, repository.failing(outcome.run_id));  // with their tracebacks
+    }
     if (auto summary = repository.run_summary(outcome.run_id)) {
       print_run_line(*context.out, *summary);
     }

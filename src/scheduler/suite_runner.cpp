@@ -4,12 +4,14 @@
 #include "bisectr/scheduler/run_recorder.hpp"
 #include "bisectr/scheduler/scratch_dir.hpp"
 #include "bisectr/scheduler/test_lister.hpp"
+#include "bisectr/scheduler/worker_command.hpp"
 #include "bisectr/scheduler/worker_job.hpp"
 #include "bisectr/util/error.hpp"
 
 #include <algorithm>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <unordered_set>
 
@@ -77,6 +79,9 @@ std::vector<WorkerJob> make_jobs(const config::RunnerConfig& config, const RunOp
 std::vector<WorkerRun> run_jobs(const std::vector<WorkerJob>& jobs, const WorkerSettings& settings,
                                 executor::ProcessRunner& processes, std::stop_token stop)
 {
+  if (jobs.size() == 1) {
+    return {run_worker(jobs.front(), settings, processes, stop)};  // no thread to start and join
+  }
   // Our own source so that a worker that cannot start stops the others before we rethrow.
   std::stop_source workers_stop;
   std::stop_callback forward(stop, [&workers_stop] { workers_stop.request_stop(); });
@@ -130,8 +135,11 @@ RunOutcome SuiteRunner::run(const RunOptions& options, std::stop_token stop)
   }
   ProgressRelay relay(options.on_progress, selection.ids.size());
   const WorkerSettings settings = make_settings(options, selection, relay);
-  ScratchDir scratch;
-  const auto jobs = make_jobs(m_config, options, selection, std::move(lists), scratch.path());
+  std::optional<ScratchDir> scratch;
+  if (needs_scratch(m_config, selection.whole_suite)) {
+    scratch.emplace();
+  }
+  const auto jobs = make_jobs(m_config, options, selection, std::move(lists), scratch ? scratch->path() : std::filesystem::path());
 
   FinishedRun finished;
   finished.workers = stop.stop_requested() ? std::vector<WorkerRun>{} : run_jobs(jobs, settings, m_processes, stop);

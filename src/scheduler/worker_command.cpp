@@ -25,12 +25,28 @@ void write_id_file(const std::filesystem::path& file, const std::vector<std::str
 
 } // namespace
 
+namespace {
+
+const std::vector<std::string>& command_template(const config::RunnerConfig& config, bool whole_suite)
+{
+  const bool use_all = whole_suite && !config.run_all_command.empty();
+  return use_all ? config.run_all_command : config.run_command;
+}
+
+} // namespace
+
+bool needs_scratch(const config::RunnerConfig& config, bool whole_suite)
+{
+  const auto& argv_template = command_template(config, whole_suite);
+  return config.stream == config::StreamSource::File || config::uses_placeholder(argv_template, config::k_id_file) ||
+         config::uses_placeholder(argv_template, config::k_output);
+}
+
 WorkerCommand make_worker_command(const config::RunnerConfig& config, const std::vector<std::string>& ids,
                                   bool whole_suite, const std::vector<std::string>& extra_args,
                                   const std::filesystem::path& scratch, std::size_t worker)
 {
-  const bool use_all = whole_suite && !config.run_all_command.empty();
-  const auto& argv_template = use_all ? config.run_all_command : config.run_command;
+  const auto& argv_template = command_template(config, whole_suite);
   const std::string stem = "worker-" + std::to_string(worker);
 
   WorkerCommand command;

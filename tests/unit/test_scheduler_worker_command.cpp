@@ -51,6 +51,24 @@ TEST_CASE("scheduler::make_worker_command")
   }
 }
 
+TEST_CASE("scheduler::needs_scratch")
+{
+  bisectr::config::RunnerConfig config;
+  config.stream = bisectr::config::StreamSource::Stdout;
+  config.run_command = {"runner", "{ids}"};
+  config.run_all_command = {"runner", "--all"};
+  CHECK_FALSE(bisectr::scheduler::needs_scratch(config, false));
+  CHECK_FALSE(bisectr::scheduler::needs_scratch(config, true));
+  config.run_command = {"runner", "--load-list", "{id_file}"};
+  CHECK(bisectr::scheduler::needs_scratch(config, false));
+  CHECK_FALSE(bisectr::scheduler::needs_scratch(config, true));  // the whole suite runs run_all_command
+  config.run_all_command = {"runner", "--junit={output}"};
+  CHECK(bisectr::scheduler::needs_scratch(config, true));
+  config.run_all_command = {"runner", "--all"};
+  config.stream = bisectr::config::StreamSource::File;
+  CHECK(bisectr::scheduler::needs_scratch(config, true));
+}
+
 TEST_CASE("scheduler::describe_command")
 {
   CHECK(describe_command({"python3", "-m", "subunit.run"}) == "python3 -m subunit.run");
