@@ -7,7 +7,10 @@
 
 #include <algorithm>
 #include <limits>
+#include <exception>
 #include <memory>
+#include <span>
+#include <thread>
 #include <sqlite3.h>
 #include <unordered_map>
 
@@ -54,19 +57,73 @@ model::TestResult result_from_row(const SQLite::Statement& row)
   return result;
 }
 
+// A compressed attachment body read by attach(), inflated once the query is done.
+struct PendingBody {
+  std::size_t result;      ///< index into the results
+  std::size_t attachment;  ///< index into that result's attachments
+  Encoding encoding;
+  std::string stored;
+  std::size_t size;
+};
+
+/// From this many compressed bodies on, a second thread inflates half of them: inflating was 30%
+/// of `failing` on a run with 10,000 tracebacks.
+constexpr std::size_t k_parallel_inflate_min = 256;
+
+void inflate_range(std::span<const PendingBody> bodies, std::vector<model::TestResult>& results)
+{
+  Decoder decoder;
+  for (const PendingBody& body : bodies) {
+    results[body.result].attachments[body.attachment].bytes = decoder.decode(body.encoding, body.stored, body.size);
+  }
+}
+
+// Each body is written by exactly one thread, into its own string.
+void inflate_all(const std::vector<PendingBody>& pending, std::vector<model::TestResult>& results)
+{
+  const std::span<const PendingBody> all(pending);
+  if (pending.size() < k_parallel_inflate_min || std::thread::hardware_concurrency() < 2) {
+    inflate_range(all, results);
+    return;
+  }
+  const std::size_t half = pending.size() / 2;
+  std::exception_ptr helper_error;
+  std::thread helper([&] {
+    try {
+      inflate_range(all.subspan(half), results);
+    } catch (...) {
+      helper_error = std::current_exception();
+    }
+  });
+  try {
+    inflate_range(all.first(half), results);
+  } catch (...) {
+    helper.join();
+    throw;
+  }
+  helper.join();
+  if (helper_error) {
+    std::rethrow_exception(helper_error);
+  }
+}
+
 void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::vector<model::TestResult>& results,
             const std::unordered_map<std::int64_t, std::size_t>& index_of)
 {
   std::string sql = k_select_attachments;
   if (filter == ResultFilter::Failing) {
-    sql += " JOIN results r ON r.id = a.result WHERE a.run = ? AND r.status IN (4, 6, 8)";
+    // One seek per failing result into attachments_by_run; the ids come from the covering
+    // partial index, not from a lookup of each failing row in results.
+    sql += " WHERE a.run = ?1 AND a.result IN (SELECT id FROM results INDEXED BY results_failing WHERE run = ?1 "
+           "AND status IN (4, 6, 8))";
   } else {
-    sql += " WHERE a.run = ?";
+    sql += " WHERE a.run = ?1";
   }
   sql += " ORDER BY a.result, a.id";
   SQLite::Statement query(db, sql);
   query.bind(1, run);
   Decoder decoder;
+  std::vector<PendingBody> pending;
   while (query.executeStep()) {
     const auto found = index_of.find(query.getColumn(0).getInt64());
     if (found == index_of.end()) {
@@ -76,12 +133,18 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
     attachment.name = query.getColumn(1).getString();
     attachment.mime_type = query.getColumn(2).getString();
     const SQLite::Column body = query.getColumn(5);
-    attachment.bytes = decoder.decode(
-        static_cast<Encoding>(query.getColumn(3).getInt()),
-        std::string_view(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes())),
-        static_cast<std::size_t>(query.getColumn(4).getInt64()));
-    results[found->second].attachments.push_back(std::move(attachment));
+    const auto encoding = static_cast<Encoding>(query.getColumn(3).getInt());
+    const std::string_view stored(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes()));
+    const auto size = static_cast<std::size_t>(query.getColumn(4).getInt64());
+    auto& attachments = results[found->second].attachments;
+    if (encoding == Encoding::Raw) {
+      attachment.bytes = decoder.decode(encoding, stored, size);
+    } else {
+      pending.push_back({found->second, attachments.size(), encoding, std::string(stored), size});
+    }
+    attachments.push_back(std::move(attachment));
   }
+  inflate_all(pending, results);
 }
 
 } // namespace

@@ -123,6 +123,39 @@ TEST_CASE("repository::migrate")
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE id = 1").getInt() == 1);
   }
+  SUBCASE("version 7 makes the failing index covering; failures written at version 6 read the same")
+  {
+    repository::migrate(file, 6);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES (1, 5, 'old', 0, 2, 1, 1)");
+      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0')");
+      db.exec("INSERT INTO tests (id, name) VALUES (1, 'setter'), (2, 'victim')");
+      db.exec("INSERT INTO results (id, run, test, worker, sequence, status, start_ns, stop_ns, tags, previous_test) "
+              "VALUES (1, 1, 1, 1, 0, 3, 10, 20, NULL, NULL), (2, 1, 2, 1, 1, 6, 30, 45, 'slow', 1)");
+      db.exec("INSERT INTO strings (id, text) VALUES (1, 'traceback'), (2, 'text/plain')");
+      db.exec("INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) "
+              "VALUES (1, 2, 1, 2, 0, 4, CAST('boom' AS BLOB))");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    const auto failures = repo->failing(1);
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].test_id == "victim");
+    CHECK(failures[0].worker == "w0");
+    CHECK(failures[0].sequence == 1);
+    CHECK(failures[0].tags == std::vector<std::string>{"slow"});
+    REQUIRE(failures[0].attachments.size() == 1);
+    CHECK(failures[0].attachments[0].bytes == "boom");
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, status, tags, previous_test FROM results "
+                               "WHERE run = 1 AND status IN (4, 6, 8)");
+    std::string details;
+    while (plan.executeStep()) {
+      details += plan.getColumn(3).getString() + ";";
+    }
+    CHECK(details.find("COVERING INDEX results_failing") != std::string::npos);
+  }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {
     repository::migrate(file, repository::k_schema_version);
