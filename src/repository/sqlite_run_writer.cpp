@@ -54,7 +54,7 @@ SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path fil
       m_insert_worker(db, "INSERT INTO workers (run, name) VALUES (?, ?)"),
       m_set_metadata(db, "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)")
 {
-  preload_tests();
+  read_next_ids();
   for (const auto& [key, value] : run.metadata) {
     set_metadata(key, value);
   }
@@ -175,45 +175,55 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
 {
   // One hash and one copy of the name per new test: the map's key also feeds the batched
   // INSERT (node keys never move, and the writer is failed if the lookup below throws).
-  const auto [entry, inserted] = m_tests.try_emplace(name, 0);
-  if (!inserted) {
-    return entry->second;
+  // A reference, not the iterator: caching the known tests below may rehash the map.
+  auto& [key, id] = *m_tests.try_emplace(name, 0).first;
+  if (id != 0) {
+    return id;
   }
   // With every known id cached, a miss is a new test and needs no lookup.
-  if (!m_all_tests_cached) {
+  if (!m_all_tests_cached && m_known_tests <= k_preload_limit && ++m_lookups > m_known_tests / k_lookups_per_preload) {
+    cache_known_tests();
+  }
+  if (id == 0 && !m_all_tests_cached) {
     SQLite::Statement& select = prepared(m_select_test, "SELECT id FROM tests WHERE name = ?");
     select.bindNoCopy(1, name);
-    const bool known = select.executeStep();
-    const std::int64_t id = known ? select.getColumn(0).getInt64() : 0;
-    select.reset();
-    if (known) {
-      entry->second = id;
-      return id;
+    if (select.executeStep()) {
+      id = select.getColumn(0).getInt64();
     }
+    select.reset();
   }
-  entry->second = m_next_test++;
-  m_new_tests.push(entry->second);
-  m_new_tests.push(&entry->first);
-  return entry->second;
+  if (id == 0) {
+    id = m_next_test++;
+    m_new_tests.push(id);
+    m_new_tests.push(&key);
+  }
+  return id;
 }
 
-void SqliteRunWriter::preload_tests()
+void SqliteRunWriter::read_next_ids()
 {
   // Ids are assigned here rather than by SQLite so that rows can be inserted in batches; the
   // write lock held since BEGIN IMMEDIATE keeps them unique.
   m_next_result = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM results").getInt64() + 1;
-  const std::int64_t known = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM tests").getInt64();
-  m_next_test = known + 1;
+  m_known_tests = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM tests").getInt64();
+  m_next_test = m_known_tests + 1;
   m_summary = SummaryAccumulator(m_next_test);
-  if (known > k_preload_limit) {
-    m_tests.reserve(k_new_tests_reserve);
-    return;
-  }
-  // Room for the run's new tests too, so that a large first import does not rehash repeatedly.
-  m_tests.reserve(static_cast<std::size_t>(known) + k_new_tests_reserve);
+  m_all_tests_cached = m_known_tests == 0;
+  m_tests.reserve(k_new_tests_reserve);
+}
+
+void SqliteRunWriter::cache_known_tests()
+{
+  // Room for the run's new tests too, so that a large import does not rehash repeatedly.
+  m_tests.reserve(static_cast<std::size_t>(m_known_tests) + k_new_tests_reserve);
   SQLite::Statement all(m_db, "SELECT id, name FROM tests");
   while (all.executeStep()) {
-    m_tests.emplace(all.getColumn(1).getString(), all.getColumn(0).getInt64());
+    // A name met before this point holds 0 until its lookup; new tests already flushed to the
+    // table hold the same id here and in the map.
+    auto& id = m_tests.try_emplace(all.getColumn(1).getString(), 0).first->second;
+    if (id == 0) {
+      id = all.getColumn(0).getInt64();
+    }
   }
   m_all_tests_cached = true;
 }

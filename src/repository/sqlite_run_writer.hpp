@@ -19,8 +19,11 @@ namespace bisectr::repository::detail {
 class SqliteRunWriter final : public RunWriter
 {
 public:
-  /// Up to this many known test ids are read into the cache when a run begins.
+  /// Up to this many known test ids are read into the cache, once the run has looked up more
+  /// than 1/k_lookups_per_preload of them one by one: reading 100,000 names made every one-test
+  /// run (and every bisect trial) in such a repository cost ~120 ms; a lookup costs a few us.
   static constexpr std::int64_t k_preload_limit = 200000;
+  static constexpr std::int64_t k_lookups_per_preload = 16;
   /// The test-name cache is sized for this many new tests besides the known ones.
   static constexpr std::size_t k_new_tests_reserve = 65536;
   /// Rows per multi-row INSERT.
@@ -49,9 +52,10 @@ private:
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
-  /// Reads the next free result and test ids; caches every known test id when there are at most
-  /// k_preload_limit of them.
-  void preload_tests();
+  /// Reads the next free result and test ids.
+  void read_next_ids();
+  /// Reads every known test id into the cache (see k_preload_limit).
+  void cache_known_tests();
   std::int64_t intern_string(const std::string& text);
   std::int64_t worker_id(const std::string& name);
   /// Appends a result's test to its worker's order chunk, writing the chunk when full.
@@ -71,6 +75,8 @@ private:
   bool m_committed = false;
   bool m_failed = false;
   bool m_all_tests_cached = false;
+  std::int64_t m_known_tests = 0;  ///< test ids in the repository when the run began
+  std::int64_t m_lookups = 0;      ///< test names looked up one by one so far
   std::int64_t m_next_result = 1;
   std::int64_t m_next_test = 1;
   /// Prepared on first use: a run with every test id cached and no attachment (the common short

@@ -293,6 +293,38 @@ TEST_CASE("repository::RunWriter test names")
     CHECK(repo->history().test_history(name(200)).size() == 3);
     CHECK(repo->history().test_history(name(400)).size() == 1);
   }
+  SUBCASE("a run looks known names up one by one, then caches them all, keeping the ids met so far")
+  {
+    std::vector<model::TestResult> known;
+    for (int i = 0; i < 3200; ++i) {
+      known.push_back(make_result(name(i), Status::Success, "worker-0", i));
+    }
+    write_run(*repo, known);
+    // 150 new names (a 128-row batch reaches the table), 300 known ones (the cache is filled
+    // after 3200 / 16 lookups), the 150 new names again, then 10 more new ones.
+    std::vector<model::TestResult> run;
+    const auto add = [&](const std::string& test) {
+      run.push_back(make_result(test, Status::Success, "worker-0", static_cast<int>(run.size())));
+    };
+    for (int i = 0; i < 150; ++i) {
+      add("new.test_" + std::to_string(i));
+    }
+    for (int i = 1000; i < 1300; ++i) {
+      add(name(i));
+    }
+    for (int i = 0; i < 160; ++i) {
+      add("new.test_" + std::to_string(i));
+    }
+    write_run(*repo, run, 10.0);
+    SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 3200 + 160);
+    CHECK(repo->history().test_history("new.test_0").size() == 2);
+    CHECK(repo->history().test_history("new.test_149").size() == 2);
+    CHECK(repo->history().test_history("new.test_155").size() == 1);
+    CHECK(repo->history().test_history(name(1000)).size() == 2);
+    CHECK(repo->history().test_history(name(1299)).size() == 2);
+    CHECK(repo->history().test_history(name(2000)).size() == 1);
+  }
 }
 
 TEST_CASE("repository: closing leaves small WALs and folds large ones back")
