@@ -6,12 +6,12 @@
 #include "bisectr/util/error.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <exception>
+#include <limits>
 #include <memory>
 #include <span>
-#include <thread>
 #include <sqlite3.h>
+#include <thread>
 #include <unordered_map>
 
 namespace bisectr::repository::detail {
