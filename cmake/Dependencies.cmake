@@ -5,7 +5,7 @@ find_package(CLI11 REQUIRED)                      # libcli11-dev
 find_package(nlohmann_json 3 REQUIRED)            # nlohmann-json3-dev
 # BISECTR_STATIC_LIBS: the binary links SQLite, zlib, pugixml and libstdc++ statically (toml++ is
 # compiled header-only), leaving only libc and libm to the dynamic loader. Binding the symbols of
-# eight shared libraries was about 1.5 ms of every bisectr start, and `bisectr run` starts once
+# eight shared libraries was about 2 ms of every bisectr start, and `bisectr run` starts once
 # per run (issue 3). Sanitizer and fuzz builds keep the shared libraries.
 if(BISECTR_SANITIZE OR BISECTR_FUZZ)
   set(BISECTR_STATIC_LIBS OFF)
@@ -19,6 +19,13 @@ if(BISECTR_STATIC_LIBS)
   set(SQLite3_LIBRARY ${BISECTR_SQLITE3_ARCHIVE} CACHE FILEPATH "SQLite library" FORCE)
   set(ZLIB_LIBRARY_RELEASE ${BISECTR_ZLIB_ARCHIVE} CACHE FILEPATH "zlib library" FORCE)
   set(ZLIB_LIBRARY ${BISECTR_ZLIB_ARCHIVE} CACHE FILEPATH "zlib library" FORCE)
+else()
+  # A build directory switched from static to shared: forget the archives forced above.
+  foreach(entry SQLite3_LIBRARY ZLIB_LIBRARY_RELEASE ZLIB_LIBRARY)
+    if(DEFINED CACHE{${entry}} AND "$CACHE{${entry}}" MATCHES "\\.a$")
+      unset(${entry} CACHE)
+    endif()
+  endforeach()
 endif()
 find_package(SQLite3 REQUIRED)                   # libsqlite3-dev
 find_package(SQLiteCpp REQUIRED)                  # libsqlitecpp-dev

@@ -10,6 +10,7 @@
 #include <limits>
 #include <memory>
 #include <span>
+#include <system_error>
 #include <sqlite3.h>
 #include <thread>
 #include <unordered_map>
@@ -88,13 +89,19 @@ void inflate_all(const std::vector<PendingBody>& pending, std::vector<model::Tes
   }
   const std::size_t half = pending.size() / 2;
   std::exception_ptr helper_error;
-  std::thread helper([&] {
-    try {
-      inflate_range(all.subspan(half), results);
-    } catch (...) {
-      helper_error = std::current_exception();
-    }
-  });
+  std::thread helper;
+  try {
+    helper = std::thread([&] {
+      try {
+        inflate_range(all.subspan(half), results);
+      } catch (...) {
+        helper_error = std::current_exception();
+      }
+    });
+  } catch (const std::system_error&) {
+    inflate_range(all, results);  // no thread to be had (a process limit): inflate them all here
+    return;
+  }
   try {
     inflate_range(all.first(half), results);
   } catch (...) {

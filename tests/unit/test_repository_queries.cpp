@@ -71,6 +71,42 @@ TEST_CASE("repository::failing")
   CHECK(repo->failing(id + 1).empty());
 }
 
+TEST_CASE("repository::failing with many compressed tracebacks, passing results' attachments left out")
+{
+  // 300 failures, each with a traceback long enough to be stored compressed and one raw stdout,
+  // between passing results that carry attachments too: enough compressed bodies for the second
+  // inflating thread.
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  const auto traceback = [](int i) {
+    std::string text = "Traceback (most recent call last):\n";
+    for (int line = 0; line < 20; ++line) {
+      text += "  File \"tests/test_" + std::to_string(i) + ".py\", line " + std::to_string(line) + ", in f\n";
+    }
+    return text + "AssertionError: " + std::to_string(i) + "\n";
+  };
+  std::vector<model::TestResult> results;
+  for (int i = 0; i < 600; ++i) {
+    auto result = make_result("t." + std::to_string(i), i % 2 == 1 ? Status::Fail : Status::Success, "worker-0", i);
+    result.attachments.push_back({"traceback", "text/x-traceback", traceback(i)});
+    result.attachments.push_back({"stdout", "text/plain", "out " + std::to_string(i)});
+    results.push_back(std::move(result));
+  }
+  const auto id = write_run(*repo, results);
+  const auto failing = repo->failing(id);
+  REQUIRE(failing.size() == 300);
+  for (std::size_t k = 0; k < failing.size(); ++k) {
+    const int i = static_cast<int>(2 * k + 1);
+    CHECK(failing[k].test_id == "t." + std::to_string(i));
+    REQUIRE(failing[k].attachments.size() == 2);
+    CHECK(failing[k].attachments[0].name == "traceback");
+    CHECK(failing[k].attachments[0].bytes == traceback(i));
+    CHECK(failing[k].attachments[1].bytes == "out " + std::to_string(i));
+  }
+  SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM attachments WHERE encoding = 1").getInt() == 600);
+}
+
 TEST_CASE("repository::worker_order")
 {
   test::TempDir dir;
