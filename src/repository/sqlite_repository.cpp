@@ -119,8 +119,8 @@ SqliteRepository::~SqliteRepository()
   // the WAL's index by reading it (about 1.7 ms per MiB here) and forgets how much of it was
   // already copied back, so the WAL is folded into the database and truncated once it passes
   // k_checkpoint_wal_bytes: every ~12 one-test runs (~10 ms of fsyncs here), or after a large
-  // import. A reader or writer in another process makes the checkpoint give up (SQLITE_BUSY);
-  // a later close retries.
+  // import. With another process reading or writing, it copies what it can without waiting and
+  // returns SQLITE_BUSY; a later close retries.
   std::error_code error;
   // Where SQLite keeps the WAL (beside the real file when bisectr.db is a symbolic link).
   const char* wal = sqlite3_filename_wal(sqlite3_db_filename(m_db.getHandle(), "main"));
