@@ -23,6 +23,12 @@ constexpr const char* k_select_results =
     "SELECT r.id, t.name, r.status, r.start_ns, r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, "
     "r.rss_after_bytes FROM results r JOIN tests t ON t.id = r.test JOIN workers w ON w.id = r.worker "
     "WHERE r.run = ?";
+// Failing results carry their test's name (v7): read from the covering index results_failing,
+// with no lookup into tests (the subquery runs only for a row without one).
+constexpr const char* k_select_failing =
+    "SELECT r.id, coalesce(r.test_name, (SELECT name FROM tests WHERE id = r.test)), r.status, r.start_ns, "
+    "r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, r.rss_after_bytes FROM results r "
+    "JOIN workers w ON w.id = r.worker WHERE r.run = ?";
 constexpr const char* k_failing_clause = " AND r.status IN (4, 6, 8)";
 constexpr const char* k_order_clause = " ORDER BY r.run, r.worker, r.sequence";
 
@@ -159,10 +165,8 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
 std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId run, ResultFilter filter,
                                             bool with_attachments)
 {
-  std::string sql = k_select_results;
-  if (filter == ResultFilter::Failing) {
-    sql += k_failing_clause;
-  }
+  std::string sql = filter == ResultFilter::Failing ? std::string(k_select_failing) + k_failing_clause
+                                                    : std::string(k_select_results);
   sql += k_order_clause;
   SQLite::Statement query(db, sql);
   query.bind(1, run);

@@ -49,8 +49,8 @@ SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path fil
       m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
       m_results(db,
                 "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, "
-                "rss_after_bytes, tags, previous_test)",
-                12, k_batch_rows),
+                "rss_after_bytes, tags, previous_test, test_name)",
+                13, k_batch_rows),
       m_insert_worker(db, "INSERT INTO workers (run, name) VALUES (?, ?)"),
       m_set_metadata(db, "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)")
 {
@@ -141,6 +141,8 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
   std::string tags = join_tags(result.tags);
   m_results.push(tags.empty() ? Value() : Value(std::move(tags)));
   m_results.push(value(previous_test));
+  // Failures keep their name beside the id (schema v7): `failing` reads it from its index.
+  m_results.push(model::is_failure(result.status) ? Value(result.test_id) : Value());
 }
 
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)

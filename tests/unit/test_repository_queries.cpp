@@ -105,6 +105,10 @@ TEST_CASE("repository::failing with many compressed tracebacks, passing results'
   }
   SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT count(*) FROM attachments WHERE encoding = 1").getInt() == 600);
+  // Failures keep their name beside the id, passing results do not.
+  CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test_name IS NOT NULL").getInt() == 300);
+  CHECK(db.execAndGet("SELECT count(*) FROM results r JOIN tests t ON t.id = r.test "
+                      "WHERE r.test_name IS NOT NULL AND r.test_name <> t.name").getInt() == 0);
 }
 
 TEST_CASE("repository::worker_order")

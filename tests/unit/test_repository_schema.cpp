@@ -123,7 +123,7 @@ TEST_CASE("repository::migrate")
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE id = 1").getInt() == 1);
   }
-  SUBCASE("version 7 makes the failing index covering; failures written at version 6 read the same")
+  SUBCASE("version 7 names failures beside their ids and makes the failing index covering; v6 failures read the same")
   {
     repository::migrate(file, 6);
     {
@@ -148,7 +148,10 @@ TEST_CASE("repository::migrate")
     REQUIRE(failures[0].attachments.size() == 1);
     CHECK(failures[0].attachments[0].bytes == "boom");
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, status, tags, previous_test FROM results "
+    // The failure's name was copied beside its id; the passing result has none.
+    CHECK(db.execAndGet("SELECT test_name FROM results WHERE id = 2").getString() == "victim");
+    CHECK(db.execAndGet("SELECT test_name IS NULL FROM results WHERE id = 1").getInt() == 1);
+    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, status, tags, previous_test, test_name FROM results "
                                "WHERE run = 1 AND status IN (4, 6, 8)");
     std::string details;
     while (plan.executeStep()) {
