@@ -14,6 +14,9 @@ enum class Encoding : int { Raw = 0, Zlib = 1 };
 
 /// Attachments at least this long are zlib-compressed (when that makes them smaller).
 inline constexpr std::size_t k_compress_threshold = 256;
+/// Below this size (tracebacks) they are deflated with fixed Huffman codes, which inflate about
+/// twice as fast for ~16% more bytes; larger bodies get their own code tables.
+inline constexpr std::size_t k_fixed_codes_below = 4096;
 
 /// Stored form of an attachment body.
 struct EncodedBytes {
