@@ -1,5 +1,7 @@
 #include "batch_inserter.hpp"
 
+#include "sqlite_support.hpp"
+
 namespace bisectr::repository::detail {
 
 namespace {
@@ -65,16 +67,10 @@ void BatchInserter::flush()
 {
   const std::size_t rows = m_values.size() / m_columns;
   if (rows == m_batch_rows) {
-    if (!m_batch) {
-      m_batch.emplace(m_db, m_batch_sql);
-    }
-    bind_rows(*m_batch, 0, rows);
+    bind_rows(prepared(m_db, m_batch, m_batch_sql), 0, rows);
   } else {
     for (std::size_t row = 0; row < rows; ++row) {
-      if (!m_single) {
-        m_single.emplace(m_db, m_single_sql);
-      }
-      bind_rows(*m_single, row, 1);
+      bind_rows(prepared(m_db, m_single, m_single_sql), row, 1);
     }
   }
   m_values.clear();

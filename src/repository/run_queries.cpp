@@ -28,8 +28,7 @@ constexpr const char* k_select_results =
 constexpr const char* k_select_failing =
     "SELECT r.id, coalesce(r.test_name, (SELECT name FROM tests WHERE id = r.test)), r.status, r.start_ns, "
     "r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, r.rss_after_bytes FROM results r "
-    "JOIN workers w ON w.id = r.worker WHERE r.run = ?";
-constexpr const char* k_failing_clause = " AND r.status IN (4, 6, 8)";
+    "JOIN workers w ON w.id = r.worker WHERE r.run = ? AND r.status IN (4, 6, 8)";
 constexpr const char* k_order_clause = " ORDER BY r.run, r.worker, r.sequence";
 
 constexpr const char* k_select_attachments =
@@ -165,8 +164,7 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
 std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId run, ResultFilter filter,
                                             bool with_attachments)
 {
-  std::string sql = filter == ResultFilter::Failing ? std::string(k_select_failing) + k_failing_clause
-                                                    : std::string(k_select_results);
+  std::string sql = filter == ResultFilter::Failing ? k_select_failing : k_select_results;
   sql += k_order_clause;
   SQLite::Statement query(db, sql);
   query.bind(1, run);

@@ -60,14 +60,6 @@ SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path fil
   }
 }
 
-SQLite::Statement& SqliteRunWriter::prepared(std::optional<SQLite::Statement>& statement, const char* sql)
-{
-  if (!statement) {
-    statement.emplace(m_db, sql);
-  }
-  return *statement;
-}
-
 void SqliteRunWriter::check_open() const
 {
   if (m_committed) {
@@ -148,7 +140,7 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
 {
   const EncodedBytes encoded = encode_bytes(attachment.bytes);
-  SQLite::Statement& insert = prepared(m_insert_attachment, "INSERT INTO attachments (run, result, name, mime, encoding, "
+  SQLite::Statement& insert = prepared(m_db, m_insert_attachment, "INSERT INTO attachments (run, result, name, mime, encoding, "
                                                             "size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)");
   insert.bind(1, m_run);
   insert.bind(2, result_id);
@@ -187,7 +179,7 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
     cache_known_tests();
   }
   if (id == 0 && !m_all_tests_cached) {
-    SQLite::Statement& select = prepared(m_select_test, "SELECT id FROM tests WHERE name = ?");
+    SQLite::Statement& select = prepared(m_db, m_select_test, "SELECT id FROM tests WHERE name = ?");
     select.bindNoCopy(1, name);
     if (select.executeStep()) {
       id = select.getColumn(0).getInt64();
@@ -236,12 +228,12 @@ std::int64_t SqliteRunWriter::intern_string(const std::string& text)
     return found->second;
   }
   std::int64_t id = 0;
-  SQLite::Statement& select = prepared(m_select_string, "SELECT id FROM strings WHERE text = ?");
+  SQLite::Statement& select = prepared(m_db, m_select_string, "SELECT id FROM strings WHERE text = ?");
   select.bindNoCopy(1, text);
   if (select.executeStep()) {
     id = select.getColumn(0).getInt64();
   } else {
-    SQLite::Statement& insert = prepared(m_insert_string, "INSERT INTO strings (text) VALUES (?)");
+    SQLite::Statement& insert = prepared(m_db, m_insert_string, "INSERT INTO strings (text) VALUES (?)");
     insert.bindNoCopy(1, text);
     insert.exec();
     insert.reset();
@@ -290,10 +282,8 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
 void SqliteRunWriter::write_order_chunk(std::int64_t worker)
 {
   OrderChunks& order = m_orders[worker];
-  if (!m_insert_order_chunk) {
-    m_insert_order_chunk.emplace(m_db, "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)");
-  }
-  SQLite::Statement& insert = *m_insert_order_chunk;
+  SQLite::Statement& insert =
+      prepared(m_db, m_insert_order_chunk, "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)");
   insert.bind(1, m_run);
   insert.bind(2, worker);
   insert.bind(3, order.written);

@@ -79,9 +79,8 @@ private:
   std::int64_t m_lookups = 0;      ///< test names looked up one by one so far
   std::int64_t m_next_result = 1;
   std::int64_t m_next_test = 1;
-  /// Prepared on first use: a run with every test id cached and no attachment (the common short
-  /// run) never needs them, and each prepare parses SQL (~30 us).
-  SQLite::Statement& prepared(std::optional<SQLite::Statement>& statement, const char* sql);
+  // Prepared on first use (detail::prepared): a run with every test id cached and no attachment
+  // (the common short run) never needs them.
   std::optional<SQLite::Statement> m_select_test;
   BatchInserter m_new_tests;
   BatchInserter m_results;
