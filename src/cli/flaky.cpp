@@ -112,10 +112,11 @@ void run_flaky(const FlakyOptions& options, Context& context)
     filter.since = report::parse_time_arg(options.since, std::chrono::time_point_cast<std::chrono::nanoseconds>(util::SystemClock{}.wall_now()));
   }
   auto repository = context.open_repository();
-  const auto stats = repository->history().test_stats(filter);
-  const auto ranked = report::rank_flaky(stats, report::cluster_options(*repository, stats));
+  // Only the tests that failed can rank; the others are counted, not read.
+  const auto failed = repository->history().failed_test_stats(filter);
+  const auto ranked = report::rank_flaky(failed.tests, report::cluster_options(*repository, failed.tests));
   if (!options.json) {
-    print_text(ranked, stats.size(), context);
+    print_text(ranked, static_cast<std::size_t>(failed.counted_tests), context);
     return;
   }
   auto flaky = nlohmann::json::array();
@@ -123,7 +124,7 @@ void run_flaky(const FlakyOptions& options, Context& context)
   for (const auto& a : ranked) {
     (a.verdict == report::Verdict::Broken ? broken : flaky).push_back(report::to_json(a));
   }
-  print_json(*context.out, {{"tests", stats.size()}, {"flaky", flaky}, {"broken", broken}});
+  print_json(*context.out, {{"tests", failed.counted_tests}, {"flaky", flaky}, {"broken", broken}});
 }
 
 } // namespace

@@ -58,8 +58,9 @@ ClusterOptions cluster_options(repository::Repository& repository, const std::ve
 FlakyPage collect_flaky_page(repository::Repository& repository, const FlakyPageOptions& options)
 {
   FlakyPage page;
-  const auto stats = repository.history().test_stats(options.filter);
-  page.tests_considered = static_cast<std::int64_t>(stats.size());
+  const auto failed = repository.history().failed_test_stats(options.filter);
+  const auto& stats = failed.tests;
+  page.tests_considered = failed.counted_tests;
   page.runs = heat_map_runs(repository, options);
   page.runs_considered = static_cast<std::int64_t>(page.runs.size());
   if (page.runs.size() > options.max_runs) {

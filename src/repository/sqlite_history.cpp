@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace bisectr::repository::detail {
 
@@ -29,9 +30,10 @@ constexpr const char* k_counted_sql =
 
 // Each counted failure with its worker and the test just before it on that worker (NULL when it
 // ran first; kept at write time, schema version 5), from the partial index of failing results.
-// Names are looked up once per distinct id afterwards, not once per failure.
+// A failure carries its test's name (schema version 7); predecessors' names are looked up once
+// per distinct id afterwards, not once per failure.
 constexpr std::string_view k_failure_context_sql =
-    "SELECT test, worker, previous_test FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)";
+    "SELECT test, worker, previous_test, test_name FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)";
 constexpr std::string_view k_since_clause = " AND run IN (SELECT id FROM runs WHERE started_ns >= ?1)";
 
 std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
@@ -82,9 +84,12 @@ private:
   std::unordered_map<std::int64_t, std::string> m_names;
 };
 
-// Adds each listed test's failure workers and predecessors (by name, most frequent first).
-void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since, std::vector<TestStats>& stats,
-                         const std::unordered_map<std::int64_t, std::size_t>& index_of)
+// Names each listed test (tallies[i] is stats[i]) and adds its failure workers and predecessors
+// (by name, most frequent first). A failed test's name comes with its failures; the others are
+// looked up by id.
+void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int64_t> since,
+                                   const std::vector<TestSummary>& tallies, std::vector<TestStats>& stats,
+                                   const std::unordered_map<std::int64_t, std::size_t>& index_of)
 {
   const std::string sql = std::string(k_failure_context_sql) + std::string(since ? k_since_clause : "");
   sqlite3_stmt* raw = nullptr;
@@ -96,6 +101,7 @@ void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since
   constexpr std::int64_t k_first = std::numeric_limits<std::int64_t>::min(); // no predecessor: it ran first
   std::vector<std::unordered_map<std::int64_t, std::int64_t>> workers(stats.size());
   std::vector<std::unordered_map<std::int64_t, std::int64_t>> predecessors(stats.size());
+  std::vector<bool> has_name(stats.size(), false);
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
     const auto found = index_of.find(sqlite3_column_int64(raw, 0));
@@ -105,12 +111,22 @@ void add_failure_context(SQLite::Database& db, std::optional<std::int64_t> since
     ++workers[found->second][sqlite3_column_int64(raw, 1)];
     const bool first = sqlite3_column_type(raw, 2) == SQLITE_NULL;
     ++predecessors[found->second][first ? k_first : sqlite3_column_int64(raw, 2)];
+    if (!has_name[found->second] && sqlite3_column_type(raw, 3) != SQLITE_NULL) {
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 3));
+      stats[found->second].test_id.assign(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, 3)));
+      has_name[found->second] = true;
+    }
   }
   if (status != SQLITE_DONE) {
     db.check(status);
   }
   NameCache worker_name(db, "SELECT name FROM workers WHERE id = ?");
   NameCache test_name(db, "SELECT name FROM tests WHERE id = ?");
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    if (!has_name[i]) {
+      stats[i].test_id = test_name(tallies[i].test);
+    }
+  }
   // Different workers (one per run) share a name: add their counts under it.
   const auto named = [](const std::unordered_map<std::int64_t, std::int64_t>& counts, auto&& name_of) {
     std::map<std::string, std::int64_t> by_name;
@@ -187,14 +203,10 @@ std::unordered_map<std::int64_t, model::TimePoint> run_starts(SQLite::Database& 
 std::vector<TestStats> stats_of(SQLite::Database& db, const std::vector<TestSummary>& tallies)
 {
   const auto starts = run_starts(db);
-  SQLite::Statement name(db, "SELECT name FROM tests WHERE id = ?");
   std::vector<TestStats> stats;
   stats.reserve(tallies.size());
   for (const TestSummary& tally : tallies) {
-    TestStats test;
-    name.bind(1, tally.test);
-    test.test_id = name.executeStep() ? name.getColumn(0).getString() : std::string();
-    name.reset();
+    TestStats test; // named by add_names_and_failure_context
     test.runs = tally.runs;
     test.failures = tally.failures;
     test.flips = tally.flips;
@@ -209,21 +221,56 @@ std::vector<TestStats> stats_of(SQLite::Database& db, const std::vector<TestSumm
 
 } // namespace
 
+namespace {
+
+// Names, failure times and failure context of the tallied tests, ordered by test id.
+std::vector<TestStats> named_stats(SQLite::Database& db, const StatsFilter& filter, std::int64_t since,
+                                   const std::vector<TestSummary>& tallies)
+{
+  std::vector<TestStats> stats = stats_of(db, tallies);
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  for (std::size_t i = 0; i < tallies.size(); ++i) {
+    index_of.emplace(tallies[i].test, i);
+  }
+  add_names_and_failure_context(db, filter.since ? std::optional<std::int64_t>(since) : std::nullopt, tallies, stats,
+                                index_of);
+  std::sort(stats.begin(), stats.end(), [](const TestStats& a, const TestStats& b) { return a.test_id < b.test_id; });
+  return stats;
+}
+
+} // namespace
+
 std::vector<TestStats> SqliteHistory::test_stats(const StatsFilter& filter) const
 {
   return guarded(m_file, [&] {
+    const ReadTransaction snapshot(m_db);
     const std::int64_t since = since_ns(filter);
     // Without a since-filter the totals kept at commit (test_summary) equal the full scan.
     const std::vector<TestSummary> tallies =
         filter.since ? tally_tests(m_db, since, filter.min_runs) : read_test_summaries(m_db, filter.min_runs);
-    std::vector<TestStats> stats = stats_of(m_db, tallies);
-    std::unordered_map<std::int64_t, std::size_t> index_of;
-    for (std::size_t i = 0; i < tallies.size(); ++i) {
-      index_of.emplace(tallies[i].test, i);
+    return named_stats(m_db, filter, since, tallies);
+  });
+}
+
+FailedTestStats SqliteHistory::failed_test_stats(const StatsFilter& filter) const
+{
+  return guarded(m_file, [&] {
+    const ReadTransaction snapshot(m_db);
+    const std::int64_t since = since_ns(filter);
+    FailedTestStats result;
+    std::vector<TestSummary> tallies;
+    if (filter.since) {
+      // The window's counts exist only as a scan of its results; the names, the costly part
+      // (one lookup each), are read for the failed tests only.
+      tallies = tally_tests(m_db, since, filter.min_runs);
+      result.counted_tests = static_cast<std::int64_t>(tallies.size());
+      std::erase_if(tallies, [](const TestSummary& tally) { return tally.failures == 0; });
+    } else {
+      result.counted_tests = count_test_summaries(m_db, filter.min_runs);
+      tallies = read_failed_test_summaries(m_db, filter.min_runs);
     }
-    add_failure_context(m_db, filter.since ? std::optional<std::int64_t>(since) : std::nullopt, stats, index_of);
-    std::sort(stats.begin(), stats.end(), [](const TestStats& a, const TestStats& b) { return a.test_id < b.test_id; });
-    return stats;
+    result.tests = named_stats(m_db, filter, since, tallies);
+    return result;
   });
 }
 
@@ -357,9 +404,9 @@ RepositoryStats SqliteHistory::stats() const
     stats.results = runs.getColumn(1).getInt64();
     stats.oldest = optional_time(runs.getColumn(2));
     stats.newest = optional_time(runs.getColumn(3));
-    stats.tests = m_db.execAndGet("SELECT count(*) FROM tests t WHERE EXISTS "
-                                  "(SELECT 1 FROM results r WHERE r.test = t.id)")
-                      .getInt64();
+    // A test's row lives only while it has results (removing a run deletes the tests it alone
+    // had; schema version 8 deleted those left by earlier versions).
+    stats.tests = m_db.execAndGet("SELECT count(*) FROM tests").getInt64();
     stats.sessions = m_db.execAndGet("SELECT count(*) FROM sessions").getInt64();
     std::error_code error;
     for (const char* suffix : {"", "-wal"}) {

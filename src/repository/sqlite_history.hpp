@@ -14,6 +14,7 @@ public:
   SqliteHistory(SQLite::Database& db, std::filesystem::path file);
 
   std::vector<TestStats> test_stats(const StatsFilter& filter) const override;
+  FailedTestStats failed_test_stats(const StatsFilter& filter) const override;
   std::vector<HistoryEntry> test_history(const std::string& test_id) const override;
   RunComparison compare_runs(model::RunId a, model::RunId b, const CompareThresholds& thresholds) const override;
   RepositoryStats stats() const override;

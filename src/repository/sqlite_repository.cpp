@@ -247,6 +247,9 @@ std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId r
     return std::nullopt;
   }
   run_delete("DELETE FROM attachments WHERE run = ?");
+  // The tests only this run had go with it (schema version 8: `stats` counts the tests table).
+  run_delete("DELETE FROM tests WHERE id IN (SELECT test FROM results WHERE run = ?1) AND NOT EXISTS "
+             "(SELECT 1 FROM results r WHERE r.test = tests.id AND r.run <> ?1)");
   const std::int64_t results = run_delete("DELETE FROM results WHERE run = ?");
   run_delete("DELETE FROM run_slowest WHERE run = ?");
   run_delete("DELETE FROM worker_order WHERE run = ?");

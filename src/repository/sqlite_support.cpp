@@ -82,4 +82,21 @@ void WriteTransaction::commit()
   m_open = false;
 }
 
+ReadTransaction::ReadTransaction(SQLite::Database& db) : m_db(db)
+{
+  // Inside a caller's transaction (a writer reading), that one already holds the snapshot.
+  if (sqlite3_get_autocommit(m_db.getHandle()) != 0) {
+    m_db.exec("BEGIN DEFERRED");
+    m_open = true;
+  }
+}
+
+ReadTransaction::~ReadTransaction()
+{
+  if (m_open) {
+    // Nothing was written: ending it cannot lose anything, and a destructor must not throw.
+    (void)m_db.tryExec("COMMIT");
+  }
+}
+
 } // namespace bisectr::repository::detail

@@ -58,4 +58,20 @@ private:
   bool m_open = true;
 };
 
+/// Holds one read transaction (BEGIN DEFERRED) over a query of many statements: one snapshot,
+/// and one lock instead of an fcntl lock and unlock per statement (10,000 name lookups: 29% of
+/// `flaky`'s time). Ends it on destruction.
+class ReadTransaction
+{
+public:
+  explicit ReadTransaction(SQLite::Database& db);
+  ~ReadTransaction();
+  ReadTransaction(const ReadTransaction&) = delete;
+  ReadTransaction& operator=(const ReadTransaction&) = delete;
+
+private:
+  SQLite::Database& m_db;
+  bool m_open = false;
+};
+
 } // namespace bisectr::repository::detail

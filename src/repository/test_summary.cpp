@@ -211,4 +211,29 @@ std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t 
   return summaries;
 }
 
+std::vector<TestSummary> read_failed_test_summaries(SQLite::Database& db, std::int64_t min_runs)
+{
+  const RawStatement query = prepare(db, std::string(k_select_columns) +
+                                             " INDEXED BY test_summary_failed WHERE failures > 0 AND runs >= ? ORDER BY test");
+  db.check(sqlite3_bind_int64(query.get(), 1, std::max<std::int64_t>(min_runs, 1)));
+  std::vector<TestSummary> summaries;
+  for_each_row(db, query.get(), [&](sqlite3_stmt* row) { summaries.push_back(summary_from_row(row)); });
+  return summaries;
+}
+
+std::int64_t count_test_summaries(SQLite::Database& db, std::int64_t min_runs)
+{
+  // Every summary row has at least one counted run: without a higher minimum, count(*) reads
+  // the table's pages without decoding a row.
+  const bool all = min_runs <= 1;
+  const RawStatement query = prepare(db, all ? "SELECT count(*) FROM test_summary"
+                                             : "SELECT count(*) FROM test_summary WHERE runs >= ?");
+  if (!all) {
+    db.check(sqlite3_bind_int64(query.get(), 1, min_runs));
+  }
+  std::int64_t count = 0;
+  for_each_row(db, query.get(), [&](sqlite3_stmt* row) { count = sqlite3_column_int64(row, 0); });
+  return count;
+}
+
 } // namespace bisectr::repository::detail

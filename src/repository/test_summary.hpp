@@ -57,4 +57,11 @@ void rebuild_test_summaries(SQLite::Database& db);
 /// test_summary rows with at least max(min_runs, 1) runs, ordered by test.
 std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t min_runs);
 
+/// The summaries with failures > 0 among those read_test_summaries returns, through the partial
+/// index test_summary_failed (schema version 8): no row of a test that never failed is read.
+std::vector<TestSummary> read_failed_test_summaries(SQLite::Database& db, std::int64_t min_runs);
+
+/// How many summaries read_test_summaries would return.
+std::int64_t count_test_summaries(SQLite::Database& db, std::int64_t min_runs);
+
 } // namespace bisectr::repository::detail

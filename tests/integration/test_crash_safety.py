@@ -21,6 +21,11 @@ KILLS = int(os.environ.get("BISECTR_KILL_ITERATIONS", "12"))
 
 def scenario_env(state, scenario, q="0.5", seed="3"):
     env = dict(os.environ)
+    # A SIGKILLed bisectr cannot remove its scratch directory: keep those under the test's own
+    # directory (beside the state), not in /tmp, where each run of this file left a dozen.
+    scratch = state.parent / "scratch"
+    scratch.mkdir(exist_ok=True)
+    env["TMPDIR"] = str(scratch)
     env.update({"BISECTR_FIXTURE_SCENARIO": scenario, "BISECTR_FIXTURE_Q": q, "BISECTR_FIXTURE_SEED": seed,
                 "BISECTR_FIXTURE_STATE": str(state)})
     return env

@@ -7,6 +7,9 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace bisectr;
 using bisectr::test::at;
 using bisectr::test::make_result;
@@ -114,6 +117,48 @@ TEST_CASE("repository::History::test_stats")
     CHECK(history.test_stats({std::nullopt, 2}).size() == 3); // "old" ran once
     CHECK(history.test_stats({std::nullopt, 5}).empty());
   }
+}
+
+TEST_CASE("repository::History::failed_test_stats: the failed tests of test_stats, and its count")
+{
+  test::TempDir dir;
+  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  Scenario scenario(*repo);
+  auto& history = repo->history();
+  const auto ids = [](const std::vector<repository::TestStats>& stats) {
+    std::vector<std::string> names;
+    for (const auto& test : stats) {
+      names.push_back(test.test_id);
+    }
+    return names;
+  };
+  // The kept totals (no since) and the scan of a window, with and without a minimum of runs.
+  for (const repository::StatsFilter& filter :
+       {repository::StatsFilter{}, repository::StatsFilter{at(250.0), 0}, repository::StatsFilter{std::nullopt, 2},
+        repository::StatsFilter{at(150.0), 3}, repository::StatsFilter{std::nullopt, 5}}) {
+    CAPTURE(filter.min_runs);
+    CAPTURE(filter.since.has_value());
+    const auto all = history.test_stats(filter);
+    const auto failed = history.failed_test_stats(filter);
+    CHECK(failed.counted_tests == static_cast<std::int64_t>(all.size()));
+    std::vector<repository::TestStats> expected;
+    std::copy_if(all.begin(), all.end(), std::back_inserter(expected), [](const auto& t) { return t.failures > 0; });
+    REQUIRE(ids(failed.tests) == ids(expected));
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      CHECK(failed.tests[i].runs == expected[i].runs);
+      CHECK(failed.tests[i].failures == expected[i].failures);
+      CHECK(failed.tests[i].flips == expected[i].flips);
+      CHECK(failed.tests[i].first_failure == expected[i].first_failure);
+      CHECK(failed.tests[i].failure_workers.size() == expected[i].failure_workers.size());
+      CHECK(failed.tests[i].failure_predecessors.size() == expected[i].failure_predecessors.size());
+    }
+  }
+  // The cases above are not vacuous: all runs hold two failed tests out of four counted.
+  const auto failed = history.failed_test_stats({});
+  CHECK(failed.counted_tests == 4);
+  CHECK(ids(failed.tests) == std::vector<std::string>{"b", "v"});
+  CHECK(history.failed_test_stats({at(250.0), 0}).tests.size() == 2);
+  CHECK(history.failed_test_stats({std::nullopt, 5}).counted_tests == 0);
 }
 
 TEST_CASE("repository::History::test_history")
@@ -226,6 +271,18 @@ TEST_CASE("repository::History::stats_and_prune")
     CHECK(outcome.runs_removed == 3);
     CHECK(repo->list_runs().size() == 1);
     CHECK(history.test_history("v").size() == 1);
+  }
+  SUBCASE("removing a run deletes the tests only it had, and stats counts the rest")
+  {
+    // "old" ran only in run 1; a, b and v ran in every run.
+    REQUIRE(repo->remove_run(scenario.runs[0]));
+    CHECK(history.stats().tests == 4);
+    SQLite::Database db(repository::repository_file(dir.path()).string());
+    CHECK(db.execAndGet("SELECT count(*) FROM tests WHERE name = 'old'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM tests WHERE name IN ('a', 'b', 'v', 's')").getInt() == 4);
+    REQUIRE(repo->remove_run(scenario.runs[3])); // the only run of s
+    CHECK(history.stats().tests == 3);
+    CHECK(history.test_history("v").size() == 2);
   }
   SUBCASE("nothing to prune")
   {

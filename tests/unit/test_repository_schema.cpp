@@ -123,6 +123,33 @@ TEST_CASE("repository::migrate")
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE id = 1").getInt() == 1);
   }
+  SUBCASE("version 8 indexes the summaries of failed tests and drops tests left without results")
+  {
+    repository::migrate(file, 7);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES (1, 5, 'old', 0, 2, 1, 1)");
+      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0')");
+      // 'gone' stayed behind when an earlier version removed the run that had it.
+      db.exec("INSERT INTO tests (id, name) VALUES (1, 'setter'), (2, 'victim'), (3, 'gone')");
+      db.exec("INSERT INTO results (id, run, test, worker, sequence, status, previous_test, test_name) "
+              "VALUES (1, 1, 1, 1, 0, 3, NULL, NULL), (2, 1, 2, 1, 1, 6, 1, 'victim')");
+      db.exec("INSERT INTO test_summary (test, runs, failures, flips, last_failed, first_failed_run, "
+              "last_failed_run) VALUES (1, 1, 0, 0, 0, 0, 0), (2, 1, 1, 0, 1, 1, 1)");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    CHECK(repo->history().stats().tests == 2);
+    const auto failed = repo->history().failed_test_stats({});
+    CHECK(failed.counted_tests == 2);
+    REQUIRE(failed.tests.size() == 1);
+    CHECK(failed.tests[0].test_id == "victim");
+    REQUIRE(failed.tests[0].failure_predecessors.size() == 1);
+    CHECK(failed.tests[0].failure_predecessors[0].name == "setter");
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM tests WHERE name = 'gone'").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE name = 'test_summary_failed'").getInt() == 1);
+  }
   SUBCASE("version 7 names failures beside their ids and makes the failing index covering; v6 failures read the same")
   {
     repository::migrate(file, 6);

@@ -34,6 +34,12 @@ struct TestStats {
   std::vector<NamedCount> failure_predecessors;  ///< the test just before it on its worker when it failed ("" = first)
 };
 
+/// The tests that failed at least once in the filtered runs, and the number of tests counted.
+struct FailedTestStats {
+  std::int64_t counted_tests = 0;  ///< tests with at least min_runs (and one) counted runs
+  std::vector<TestStats> tests;    ///< those with failures > 0, ordered by test id
+};
+
 /// One result of a test in one run.
 struct HistoryEntry {
   model::RunId run = 0;
@@ -111,6 +117,9 @@ public:
   virtual ~History() = default;
   /// Per-test statistics over the filtered runs, ordered by test id.
   virtual std::vector<TestStats> test_stats(const StatsFilter& filter) const = 0;
+  /// test_stats() of the tests with at least one counted failure only, and how many tests
+  /// test_stats() would return: what `flaky` needs, without reading every test that passed.
+  virtual FailedTestStats failed_test_stats(const StatsFilter& filter) const = 0;
   /// A test's results run by run, oldest run first; empty for an unknown test.
   virtual std::vector<HistoryEntry> test_history(const std::string& test_id) const = 0;
   /// Differences from run a to run b; throws util::UsageError when either run is missing.
