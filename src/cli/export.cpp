@@ -22,12 +22,7 @@ void write_run(const ExportOptions& options, repository::Repository& repository,
 {
   auto results = repository.results(id, true);
   if (options.format == "json") {
-    auto json = to_json(*repository.run_summary(id));
-    auto& list = json["results"] = nlohmann::json::array();
-    for (const auto& result : results) {
-      list.push_back(to_json(result));
-    }
-    print_json(out, json);
+    print_json_with_results(out, to_json(*repository.run_summary(id)), "results", results);
     return;
   }
   auto format = stream::format_from_string(options.format);

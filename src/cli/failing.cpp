@@ -23,11 +23,7 @@ void run_failing(const FailingOptions& options, Context& context)
   // The list needs no tracebacks: inflating them is most of the work on a big run.
   auto failures = repository->failing(id, options.json || !options.list);
   if (options.json) {
-    auto list = nlohmann::json::array();
-    for (const auto& result : failures) {
-      list.push_back(to_json(result));
-    }
-    print_json(*context.out, {{"run", id}, {"failures", list}});
+    print_json_with_results(*context.out, {{"run", id}}, "failures", failures);
   } else if (options.list) {
     for (const auto& result : failures) {
       *context.out << result.test_id << '\n';

@@ -124,7 +124,7 @@ void run_flaky(const FlakyOptions& options, Context& context)
   for (const auto& a : ranked) {
     (a.verdict == report::Verdict::Broken ? broken : flaky).push_back(report::to_json(a));
   }
-  print_json(*context.out, {{"tests", failed.counted_tests}, {"flaky", flaky}, {"broken", broken}});
+  print_json(*context.out, {{"tests", failed.counted_tests}, {"flaky", std::move(flaky)}, {"broken", std::move(broken)}});
 }
 
 } // namespace

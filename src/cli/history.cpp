@@ -62,7 +62,7 @@ void run_history(const HistoryOptions& options, Context& context)
     for (const auto& entry : entries) {
       list.push_back(report::to_json(entry));
     }
-    print_json(*context.out, {{"id", options.test_id}, {"results", list}});
+    print_json(*context.out, {{"id", options.test_id}, {"results", std::move(list)}});
     return;
   }
   if (context.out_is_terminal) {

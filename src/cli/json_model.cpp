@@ -1,6 +1,9 @@
 #include "json_model.hpp"
 
+#include "bisectr/util/json_text.hpp"
+
 #include <chrono>
+#include <string>
 #include <ostream>
 
 namespace bisectr::cli {
@@ -10,11 +13,6 @@ namespace {
 double epoch_seconds(const model::TimePoint& time)
 {
   return std::chrono::duration<double>(time.time_since_epoch()).count();
-}
-
-nlohmann::json optional_time(const std::optional<model::TimePoint>& time)
-{
-  return time ? nlohmann::json(epoch_seconds(*time)) : nlohmann::json(nullptr);
 }
 
 template <typename T>
@@ -40,26 +38,89 @@ nlohmann::json to_json(const model::RunSummary& run)
           {"metadata", run.metadata}};
 }
 
-nlohmann::json to_json(const model::TestResult& result)
+namespace {
+
+// One member `"key": ` at an indentation of `indent` spaces, after a comma unless it is the first.
+void member(std::string& out, int indent, std::string_view key, bool first = false)
 {
-  nlohmann::json json = {{"id", result.test_id},
-                         {"status", std::string(model::to_string(result.status))},
-                         {"worker", result.worker},
-                         {"sequence", result.sequence},
-                         {"start", optional_time(result.start)},
-                         {"stop", optional_time(result.stop)},
-                         {"duration_seconds", result.duration_seconds()},
-                         {"tags", result.tags},
-                         {"rss_before_bytes", optional_value(result.rss_before_bytes)},
-                         {"rss_after_bytes", optional_value(result.rss_after_bytes)}};
-  if (!result.attachments.empty()) {
-    auto& attachments = json["attachments"] = nlohmann::json::array();
-    for (const auto& attachment : result.attachments) {
-      attachments.push_back({{"name", attachment.name}, {"mime_type", attachment.mime_type}, {"text", attachment.bytes}});
-    }
-  }
-  return json;
+  out += first ? "\n" : ",\n";
+  out.append(static_cast<std::size_t>(indent), ' ');
+  util::append_json_string(out, key);
+  out += ": ";
 }
+
+void time_or_null(std::string& out, const std::optional<model::TimePoint>& time)
+{
+  if (time) {
+    util::append_json_number(out, epoch_seconds(*time));
+  } else {
+    out += "null";
+  }
+}
+
+// A result as a JSON object (members in name order), its braces indented by `indent` spaces.
+void append_result(std::string& out, const model::TestResult& result, int indent)
+{
+  const std::string pad(static_cast<std::size_t>(indent), ' ');
+  const int inner = indent + 2;
+  out += pad;
+  out += '{';
+  bool first = true;
+  if (!result.attachments.empty()) {
+    member(out, inner, "attachments", true);
+    first = false;
+    out += '[';
+    const std::string item_pad(static_cast<std::size_t>(inner + 2), ' ');
+    for (std::size_t i = 0; i < result.attachments.size(); ++i) {
+      const model::Attachment& attachment = result.attachments[i];
+      out += i == 0 ? "\n" : ",\n";
+      out += item_pad;
+      out += '{';
+      member(out, inner + 4, "mime_type", true);
+      util::append_json_string(out, attachment.mime_type);
+      member(out, inner + 4, "name");
+      util::append_json_string(out, attachment.name);
+      member(out, inner + 4, "text");
+      util::append_json_string(out, attachment.bytes);
+      out += '\n';
+      out += item_pad;
+      out += '}';
+    }
+    out += '\n';
+    out.append(static_cast<std::size_t>(inner), ' ');
+    out += ']';
+  }
+  member(out, inner, "duration_seconds", first);
+  util::append_json_number(out, result.duration_seconds());
+  member(out, inner, "id");
+  util::append_json_string(out, result.test_id);
+  member(out, inner, "rss_after_bytes");
+  util::append_json_number(out, result.rss_after_bytes);
+  member(out, inner, "rss_before_bytes");
+  util::append_json_number(out, result.rss_before_bytes);
+  member(out, inner, "sequence");
+  util::append_json_number(out, std::optional<std::int64_t>(result.sequence));
+  member(out, inner, "start");
+  time_or_null(out, result.start);
+  member(out, inner, "status");
+  util::append_json_string(out, model::to_string(result.status));
+  member(out, inner, "stop");
+  time_or_null(out, result.stop);
+  member(out, inner, "tags");
+  out += '[';
+  for (std::size_t i = 0; i < result.tags.size(); ++i) {
+    out += i == 0 ? "" : ", ";
+    util::append_json_string(out, result.tags[i]);
+  }
+  out += ']';
+  member(out, inner, "worker");
+  util::append_json_string(out, result.worker);
+  out += '\n';
+  out += pad;
+  out += '}';
+}
+
+} // namespace
 
 nlohmann::json to_json(const model::WorkerInfo& worker)
 {
@@ -81,6 +142,30 @@ nlohmann::json to_json(const model::WorkerInfo& worker)
 void print_json(std::ostream& out, const nlohmann::json& document)
 {
   out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+}
+
+void print_json_with_results(std::ostream& out, const nlohmann::json& head, std::string_view key,
+                             const std::vector<model::TestResult>& results)
+{
+  // head prints as "{}" or as "{\n  ...\n}": reopen it after its last member.
+  std::string text = head.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  text.pop_back();
+  if (text.size() > 1) {
+    text.pop_back();
+  }
+  member(text, 2, key, text.size() == 1);
+  text += '[';
+  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    text += i == 0 ? "\n" : ",\n";
+    append_result(text, results[i], 4);
+    if (text.size() >= k_flush_bytes) {
+      out.write(text.data(), static_cast<std::streamsize>(text.size()));
+      text.clear();
+    }
+  }
+  text += results.empty() ? "]\n}\n" : "\n  ]\n}\n";
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }
 
 } // namespace bisectr::cli

@@ -22,12 +22,7 @@ void run_last(const LastOptions& options, Context& context)
   auto summary = *repository->run_summary(id);
   auto failures = repository->failing(id);
   if (options.json) {
-    auto json = to_json(summary);
-    auto& list = json["failures"] = nlohmann::json::array();
-    for (const auto& result : failures) {
-      list.push_back(to_json(result));
-    }
-    print_json(*context.out, json);
+    print_json_with_results(*context.out, to_json(summary), "failures", failures);
   } else {
     if (!options.ids_only) {
       print_failures(*context.out, failures);

@@ -27,7 +27,7 @@ void run_slowest(const SlowestOptions& options, Context& context)
     for (const auto& timing : timings) {
       list.push_back({{"id", timing.test_id}, {"seconds", timing.seconds}});
     }
-    print_json(*context.out, {{"run", id}, {"slowest", list}});
+    print_json(*context.out, {{"run", id}, {"slowest", std::move(list)}});
     return;
   }
   for (const auto& timing : timings) {

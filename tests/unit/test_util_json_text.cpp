@@ -1,0 +1,114 @@
+#include "bisectr/util/json_text.hpp"
+
+#include <doctest/doctest.h>
+#include <nlohmann/json.hpp>
+
+#include <limits>
+#include <random>
+#include <string>
+
+using bisectr::util::append_json_number;
+using bisectr::util::append_json_string;
+
+namespace {
+
+std::string as_json(std::string_view text)
+{
+  std::string out;
+  append_json_string(out, text);
+  return out;
+}
+
+std::string number(double value)
+{
+  std::string out;
+  append_json_number(out, value);
+  return out;
+}
+
+// What a JSON reader gets back from the literal.
+std::string read_back(const std::string& literal)
+{
+  return nlohmann::json::parse(literal).get<std::string>();
+}
+
+} // namespace
+
+TEST_CASE("util::append_json_string: escapes what JSON requires and copies the rest")
+{
+  CHECK(as_json("") == "\"\"");
+  CHECK(as_json("plain text") == "\"plain text\"");
+  CHECK(as_json("a\"b\\c") == "\"a\\\"b\\\\c\"");
+  CHECK(as_json("line\nnext\ttab\r\b\f") == "\"line\\nnext\\ttab\\r\\b\\f\"");
+  CHECK(as_json(std::string("nul\0x\x1f", 6)) == "\"nul\\u0000x\\u001f\"");
+  CHECK(as_json("caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x90\x8D") == "\"caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x90\x8D\"");
+  // Appends: what was there stays.
+  std::string out = "[";
+  append_json_string(out, "x");
+  CHECK(out == "[\"x\"");
+}
+
+TEST_CASE("util::append_json_string: every byte that is not valid UTF-8 becomes U+FFFD")
+{
+  const std::string fffd = "\xEF\xBF\xBD";
+  CHECK(read_back(as_json("a\xFF" "b")) == "a" + fffd + "b");
+  CHECK(read_back(as_json("\xC3")) == fffd);                          // truncated at the end
+  CHECK(read_back(as_json("\xC3(")) == fffd + "(");                   // continuation missing
+  CHECK(read_back(as_json("\xC0\xAF")) == fffd + fffd);               // overlong '/'
+  CHECK(read_back(as_json("\xE0\x80\xAF")) == fffd + fffd + fffd);    // overlong, 3 bytes
+  CHECK(read_back(as_json("\xED\xA0\x80")) == fffd + fffd + fffd);    // a UTF-16 surrogate
+  CHECK(read_back(as_json("\xF4\x90\x80\x80")) == fffd + fffd + fffd + fffd); // above U+10FFFF
+  CHECK(read_back(as_json("\x80")) == fffd);                          // a lone continuation
+}
+
+TEST_CASE("util::append_json_string: random bytes always give JSON that reads back as the valid input")
+{
+  // Against nlohmann's reader: for valid UTF-8 the literal reads back byte for byte; for any
+  // bytes at all it parses (invalid input would throw there).
+  std::mt19937 random(20261129);
+  std::uniform_int_distribution<int> byte(0, 255);
+  std::uniform_int_distribution<int> length(0, 40);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    const int n = length(random);
+    for (int k = 0; k < n; ++k) {
+      // Mostly ASCII, so that valid multi-byte sequences and escapes mix with plain runs.
+      const int b = byte(random);
+      text += static_cast<char>(b < 160 ? b % 128 : b);
+    }
+    const std::string literal = as_json(text);
+    CAPTURE(literal);
+    std::string back;
+    REQUIRE_NOTHROW(back = read_back(literal));
+    bool valid = true;
+    try {
+      (void)nlohmann::json(text).dump(); // throws on invalid UTF-8
+    } catch (const nlohmann::json::type_error&) {
+      valid = false;
+    }
+    if (valid) {
+      CHECK(back == text);
+    } else {
+      CHECK(back.find("\xEF\xBF\xBD") != std::string::npos);
+    }
+  }
+}
+
+TEST_CASE("util::append_json_number")
+{
+  CHECK(number(2.0) == "2.0");
+  CHECK(number(0.0) == "0.0");
+  CHECK(number(1.5) == "1.5");
+  CHECK(number(-0.25) == "-0.25");
+  CHECK(number(1700000000.123) == "1700000000.123");
+  CHECK(nlohmann::json::parse(number(1e-7)).get<double>() == 1e-7);
+  CHECK(nlohmann::json::parse(number(0.1)).get<double>() == 0.1); // shortest form that reads back exactly
+  CHECK(nlohmann::json::parse(number(2.0)).is_number_float());
+  CHECK(number(std::numeric_limits<double>::quiet_NaN()) == "null");
+  CHECK(number(std::numeric_limits<double>::infinity()) == "null");
+  std::string out;
+  append_json_number(out, std::optional<std::int64_t>{-42});
+  out += ',';
+  append_json_number(out, std::optional<std::int64_t>{});
+  CHECK(out == "-42,null");
+}
