@@ -22,6 +22,9 @@ constexpr double k_min_q = 0.003;
 constexpr double k_flaky_q = 0.5; // below this q_hat verification credits only unbiased earlier runs
 constexpr double k_verify_level = 0.8; // verification budgets use the low end of this interval of q
 constexpr double k_max_q = 0.995;
+constexpr std::size_t k_probe_every = 3;  // beyond max_pair_candidates, every third search trial is a pair probe
+constexpr double k_probe_share = 0.7;     // ... holding each candidate of the failure pool with this probability
+constexpr std::size_t k_pool_failures = 5; // ... and the pairs open over that pool after this many failing trials
 
 std::uint64_t splitmix(std::uint64_t x)
 {
@@ -127,7 +130,15 @@ std::vector<TrialRequest> Engine::plan()
     std::uint32_t base = m_options.count_observed_failure ? 1U : 0U;
     Interval q = jeffreys_interval(m_set.active_failures(current.best) - base, m_set.active_passes(current.best),
                                    k_verify_level);
-    std::size_t budget = runs_to_reproduce(std::clamp(q.low, m_options.q_floor, k_max_q), m_options.confidence);
+    double q_low = q.low;
+    if (!m_options.inverse && m_set.candidates() > m_options.max_pair_candidates) {
+      // Beyond the pair limit the pairs open over candidates picked by the failures, which makes
+      // a pair's own rate look higher still (a victim failing on its own was named a pair after
+      // checks of 4 runs): size the checks by the rate of all runs as well.
+      Interval overall = jeffreys_interval(m_failures, m_runs - m_failures, k_verify_level);
+      q_low = std::min(q_low, overall.low);
+    }
+    std::size_t budget = runs_to_reproduce(std::clamp(q_low, m_options.q_floor, k_max_q), m_options.confidence);
     return plan_verification(make_verification(m_set.members(current.best), budget));
   }
   return plan_search();
@@ -257,6 +268,21 @@ std::vector<TrialRequest> Engine::plan_search()
     previous = it->request.kind == TrialKind::Search ? &it->request.subset : nullptr;
   }
   bool first = true;
+  if (probe_pairs()) {
+    // Too many candidates to model every pair from the start: the singles model cannot see two
+    // polluters that are both needed (its prefixes keep leaving one out, and n = 5,000 searches
+    // ran into the run cap). A random subset of the failure pool holds both with probability
+    // 0.49; each of its failures narrows the pool until the pairs open over it.
+    std::bernoulli_distribution keep(k_probe_share);
+    std::vector<std::size_t> probe;
+    for (std::size_t i : failure_pool()) {
+      if (keep(rng)) {
+        probe.push_back(i);
+      }
+    }
+    batch.push_back({std::move(probe), budget, TrialKind::Search, next_round(), {}, 0, 0, true});
+    first = false;
+  }
   while (batch.size() < m_options.parallel || batch.empty()) {
     SubsetChoice choice;
     if (first) {
@@ -275,14 +301,70 @@ std::vector<TrialRequest> Engine::plan_search()
   return batch;
 }
 
+bool Engine::probe_pairs() const
+{
+  if (m_options.inverse || m_set.pairs_open() || m_set.candidates() <= m_options.max_pair_candidates) {
+    return false;
+  }
+  std::size_t searches = 0;
+  for (const Trial& trial : m_trials) {
+    searches += trial.request.kind == TrialKind::Search ? 1 : 0;
+  }
+  return searches % k_probe_every == k_probe_every - 1;
+}
+
+std::vector<std::size_t> Engine::failure_pool(std::size_t* failing_trials) const
+{
+  std::size_t m = m_set.candidates();
+  std::vector<std::size_t> missed(m, 0);
+  std::vector<char> in(m, 0);
+  std::size_t failing = 0;
+  for (const Trial& trial : m_trials) {
+    if (trial.result.failures == 0 || trial.request.subset.size() >= m) {
+      continue;
+    }
+    ++failing;
+    std::fill(in.begin(), in.end(), 0);
+    for (std::size_t i : trial.request.subset) {
+      in[i] = 1;
+    }
+    for (std::size_t i = 0; i < m; ++i) {
+      missed[i] += in[i] == 0 ? std::size_t{1} : std::size_t{0};
+    }
+  }
+  std::vector<std::size_t> pool;
+  for (std::size_t i = 0; i < m; ++i) {
+    if (missed[i] <= failing / 5) {
+      pool.push_back(i);
+    }
+  }
+  if (failing_trials != nullptr) {
+    *failing_trials = failing;
+  }
+  return pool;
+}
+
 void Engine::maybe_open_pairs()
 {
   std::size_t m = m_set.candidates();
   if (m_set.pairs_open() || m < 2) {
     return;
   }
-  // With more candidates than the pair limit, pairs open once the singles search has narrowed
-  // (or a verification failed), over the most suspect candidates.
+  if (!m_options.inverse && m > m_options.max_pair_candidates) {
+    // Pairs open over the failure pool once enough failing trials have made it small enough.
+    // Never over the most suspect singles: a partner that looks innocent alone fell outside
+    // that pool, and the search then ran into the run cap (n = 5,000, k = 2: 3 of 10).
+    std::size_t failing = 0;
+    std::vector<std::size_t> pool = failure_pool(&failing);
+    if (failing >= k_pool_failures && pool.size() >= 2 && pool.size() <= m_options.max_pair_candidates) {
+      m_set.open_pairs(std::move(pool), m_trials);
+      m_pairs_opened_at = m_trials.size();
+      m_posterior.reset();
+    }
+    return;
+  }
+  // Inverse mode with more candidates than the pair limit: pairs open once the singles search
+  // has narrowed (or a verification failed), over the most suspect candidates.
   const Posterior& current = posterior();
   std::vector<std::size_t> order(m);
   std::iota(order.begin(), order.end(), std::size_t{0});

@@ -141,6 +141,34 @@ TEST_CASE("bisect::Engine::record")
       CHECK(verdict.probability >= options.confidence);
     }
   }
+  SUBCASE("two polluters both needed, among more candidates than the pairs modelled from the start")
+  {
+    // Beyond max_pair_candidates the pairs used to open over the most suspect singles, which
+    // missed a partner that looks innocent alone: 8 of these 12 searches ran into the run cap
+    // and two more took over 4,600 runs. Pair probes narrow a pool from the failures instead.
+    for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+      for (double q : {1.0, 0.5}) {
+        CAPTURE(seed);
+        CAPTURE(q);
+        bisect::Options options;
+        options.max_pair_candidates = 20;
+        options.max_runs = 20000;
+        options.seed = seed;
+        test::Scenario scenario = test::make_scenario({120, 2, q, false, false, 1.0, seed});
+        test::SimulatedProbe probe(scenario, seed + 100);
+        bisect::Engine engine(scenario.problem, options);
+        while (!engine.done()) {
+          for (const bisect::TrialRequest& request : engine.plan()) {
+            engine.record(request, probe.run(request));
+          }
+        }
+        bisect::Verdict verdict = engine.verdict();
+        CHECK(verdict.kind == bisect::VerdictKind::Found);
+        CHECK(verdict.culprits == scenario.culprits);
+        CHECK(verdict.runs < 2000);
+      }
+    }
+  }
   SUBCASE("a round with fewer results than trials is an error")
   {
     bisect::Options options;

@@ -75,6 +75,13 @@ private:
   std::vector<TrialRequest> plan_verification(const Verification& verification) const;
   std::vector<TrialRequest> plan_search();
   void maybe_open_pairs();
+  /// Beyond max_pair_candidates: the candidates left out of at most a fifth of the failing trials
+  /// that left any candidate out (every candidate while there is none; their number goes to
+  /// failing_trials). A culprit set whose members are all needed lies in it, unless background
+  /// failures misled it.
+  std::vector<std::size_t> failure_pool(std::size_t* failing_trials = nullptr) const;
+  /// Whether a search round starts with a pair probe (see plan_search).
+  bool probe_pairs() const;
   void add_trial(const TrialRequest& request, const TrialResult& result);
   void add_verify(const TrialRequest& request, const TrialResult& result);
   void settle_verification();
