@@ -93,9 +93,10 @@ ReadTransaction::ReadTransaction(SQLite::Database& db) : m_db(db)
 
 ReadTransaction::~ReadTransaction()
 {
-  if (m_open) {
-    // Nothing was written: ending it cannot lose anything, and a destructor must not throw.
-    (void)m_db.tryExec("COMMIT");
+  if (m_open && m_db.tryExec("COMMIT") != SQLITE_OK) {
+    // Nothing was written, so nothing is lost; but a transaction left open would make the
+    // connection's next BEGIN fail. A destructor must not throw.
+    (void)m_db.tryExec("ROLLBACK");
   }
 }
 
