@@ -202,23 +202,29 @@ void rebuild_test_summaries(SQLite::Database& db)
   insert.flush();
 }
 
-std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t min_runs)
+namespace {
+
+// The summary rows of `clause` (an INDEXED BY and a condition) with at least max(min_runs, 1)
+// runs, ordered by test.
+std::vector<TestSummary> read_summaries(SQLite::Database& db, const char* clause, std::int64_t min_runs)
 {
-  const RawStatement query = prepare(db, std::string(k_select_columns) + " WHERE runs >= ? ORDER BY test");
+  const RawStatement query = prepare(db, std::string(k_select_columns) + clause + " runs >= ? ORDER BY test");
   db.check(sqlite3_bind_int64(query.get(), 1, std::max<std::int64_t>(min_runs, 1)));
   std::vector<TestSummary> summaries;
   for_each_row(db, query.get(), [&](sqlite3_stmt* row) { summaries.push_back(summary_from_row(row)); });
   return summaries;
 }
 
+} // namespace
+
+std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t min_runs)
+{
+  return read_summaries(db, " WHERE", min_runs);
+}
+
 std::vector<TestSummary> read_failed_test_summaries(SQLite::Database& db, std::int64_t min_runs)
 {
-  const RawStatement query = prepare(db, std::string(k_select_columns) +
-                                             " INDEXED BY test_summary_failed WHERE failures > 0 AND runs >= ? ORDER BY test");
-  db.check(sqlite3_bind_int64(query.get(), 1, std::max<std::int64_t>(min_runs, 1)));
-  std::vector<TestSummary> summaries;
-  for_each_row(db, query.get(), [&](sqlite3_stmt* row) { summaries.push_back(summary_from_row(row)); });
-  return summaries;
+  return read_summaries(db, " INDEXED BY test_summary_failed WHERE failures > 0 AND", min_runs);
 }
 
 std::int64_t count_test_summaries(SQLite::Database& db, std::int64_t min_runs)
