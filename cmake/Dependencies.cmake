@@ -3,14 +3,15 @@ find_package(Threads REQUIRED)
 find_package(Boost 1.74 REQUIRED)                 # libboost-dev (Boost.Process, header-only)
 find_package(CLI11 REQUIRED)                      # libcli11-dev
 find_package(nlohmann_json 3 REQUIRED)            # nlohmann-json3-dev
-# BISECTR_STATIC_LIBS: the binary links SQLite, zlib, pugixml and libstdc++ statically (toml++ is
-# compiled header-only), leaving only libc and libm to the dynamic loader. Binding the symbols of
-# eight shared libraries was about 2 ms of every bisectr start, and `bisectr run` starts once
-# per run (issue 3). Sanitizer and fuzz builds keep the shared libraries.
+# BISECTR_STATIC_LIBS: the binary is one static-pie executable: SQLite, zlib, pugixml, libstdc++
+# and glibc linked in (toml++ is compiled header-only), so no dynamic loader runs. Binding the
+# symbols of eight shared libraries was about 2 ms of every bisectr start, libc and libm another
+# 0.5 ms, and `bisectr run` starts once per run (issue 3). Sanitizer and fuzz builds keep the
+# shared libraries.
 if(BISECTR_SANITIZE OR BISECTR_FUZZ)
   set(BISECTR_STATIC_LIBS OFF)
 else()
-  option(BISECTR_STATIC_LIBS "Link SQLite, zlib, pugixml and libstdc++ statically" ON)
+  option(BISECTR_STATIC_LIBS "Link the binary statically (static-pie, glibc included)" ON)
 endif()
 if(BISECTR_STATIC_LIBS)
   # Forced: a build directory configured before keeps the shared libraries in its cache.

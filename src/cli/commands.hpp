@@ -1,7 +1,8 @@
 #pragma once
 
 // Each subcommand file defines one setup function that adds the subcommand, its options struct
-// and its callback (which calls run_<name>) to the app. app.cpp calls them all.
+// and its callback (which calls run_<name>) to the app. app.cpp calls the one named on the command
+// line, or all of them when it names none.
 #include "bisectr/cli/context.hpp"
 
 #include <CLI/CLI.hpp>

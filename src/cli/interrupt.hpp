@@ -2,7 +2,8 @@
 
 #include <atomic>
 #include <stop_token>
-#include <thread>
+
+#include <pthread.h>
 
 namespace bisectr::cli {
 
@@ -22,9 +23,14 @@ public:
   bool interrupted() const { return m_signal.load() != 0; }
 
 private:
+  static void* wait_for_signals(void* guard);
+
   std::stop_source m_source;
   std::atomic<int> m_signal{0};
-  std::jthread m_waiter;
+  // A bare pthread rather than std::jthread: jthread frees its state on the new thread, and that
+  // first free makes glibc give the thread its own 64 MiB malloc arena (mmap, munmap), about
+  // 0.2 ms of every short command.
+  pthread_t m_waiter{};
 };
 
 } // namespace bisectr::cli

@@ -1,6 +1,7 @@
 // bisectr run: runs the suite over parallel workers and records it; --until-failure loops.
 #include "bisectr/config/runner_config.hpp"
 #include "bisectr/executor/process_runner.hpp"
+#include "bisectr/repository/lazy_repository.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/scheduler/partition.hpp"
 #include "bisectr/scheduler/suite_runner.hpp"
@@ -19,6 +20,8 @@
 #include <charconv>
 #include <cstdio>
 #include <fstream>
+
+#include <malloc.h>
 
 namespace bisectr::cli {
 
@@ -141,7 +144,7 @@ nlohmann::json outcome_json(const scheduler::RunOutcome& outcome)
           {"problems", outcome.problems}};
 }
 
-int single_run(const RunCliOptions& o, scheduler::SuiteRunner& runner, repository::Repository& repository,
+int single_run(const RunCliOptions& o, scheduler::SuiteRunner& runner, repository::LazyRepository& repository,
                Context& context, InterruptGuard& guard)
 {
   ProgressLine line(*context.err, context.err_is_terminal && !o.json);
@@ -169,9 +172,9 @@ int single_run(const RunCliOptions& o, scheduler::SuiteRunner& runner, repositor
     print_json(*context.out, outcome_json(outcome));
   } else {
     if (!outcome.failing.empty()) {
-      print_failures(*context.out, repository.failing(outcome.run_id));  // with their tracebacks
+      print_failures(*context.out, repository.get().failing(outcome.run_id));  // with their tracebacks
     }
-    if (auto summary = repository.run_summary(outcome.run_id)) {
+    if (auto summary = repository.get().run_summary(outcome.run_id)) {
       print_run_line(*context.out, *summary);
     }
     if (outcome.seed) {
@@ -305,13 +308,21 @@ int until_failure(const RunCliOptions& o, scheduler::SuiteRunner& runner, const 
 int run_run(const RunCliOptions& o, Context& context)
 {
   const auto config = config::load_config(o.config_file);
-  auto repository = context.open_or_create_repository();
+  if ((o.parallel > 0 ? o.parallel : config.parallel) <= 1) {
+    // One worker: the threads below share the main malloc arena. A thread's own arena (a fresh
+    // 64 MiB mapping, and page faults for all it allocates) cost as much as opening the
+    // repository on a thread of its own saves; with several workers each keeps its own arena.
+    mallopt(M_ARENA_MAX, 1);
+  }
+  // Created before any other thread so that every thread inherits the blocked signals.
+  InterruptGuard guard;
+  // Opened on a thread of its own while the process runner is made and the test command starts.
+  repository::LazyRepository repository([&context] { return context.open_or_create_repository(); });
+  repository.open_in_background();
   auto processes = executor::make_process_runner();
   util::SystemClock clock;
-  // Created before any worker thread so that every thread inherits the blocked signals.
-  InterruptGuard guard;
-  scheduler::SuiteRunner runner(config, *processes, *repository, clock);
-  return loops(o) ? until_failure(o, runner, clock, context, guard) : single_run(o, runner, *repository, context, guard);
+  scheduler::SuiteRunner runner(config, *processes, repository, clock);
+  return loops(o) ? until_failure(o, runner, clock, context, guard) : single_run(o, runner, repository, context, guard);
 }
 
 } // namespace

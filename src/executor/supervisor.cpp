@@ -100,13 +100,15 @@ public:
     if (spec.timeout.count() > 0) {
       m_timeout_at = child.started + spec.timeout;
     }
-    m_buffer.resize(k_chunk_bytes);
   }
 
   ProcessResult run()
   {
     try {
       const std::stop_callback on_stop(m_stop, [this] { wake(); });
+      if (m_spec.on_started) {
+        m_spec.on_started();
+      }
       watch();
       m_tree.kill_all();
       drain();
@@ -198,11 +200,11 @@ private:
     }
     ssize_t got = 0;
     do {
-      got = ::read(output.fd.get(), m_buffer.data(), m_buffer.size());
+      got = ::read(output.fd.get(), m_buffer.get(), k_chunk_bytes);
     } while (got < 0 && errno == EINTR);
     if (got > 0) {
       if (*output.sink) {
-        (*output.sink)(std::string_view(m_buffer.data(), static_cast<std::size_t>(got)));
+        (*output.sink)(std::string_view(m_buffer.get(), static_cast<std::size_t>(got)));
       }
       return true;
     }
@@ -320,7 +322,8 @@ private:
   Fd m_pidfd;
   Fd m_wake;
   std::array<Output, 2> m_outputs;
-  std::vector<char> m_buffer;
+  // Not zero-filled: a short run touches only the page its one read fills.
+  std::unique_ptr<char[]> m_buffer = std::make_unique_for_overwrite<char[]>(k_chunk_bytes);
   ProcessResult m_result;
   Clock::time_point m_next_sample;
   std::optional<Clock::time_point> m_timeout_at;

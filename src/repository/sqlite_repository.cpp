@@ -9,6 +9,7 @@
 #include "sqlite_session_store.hpp"
 #include "sqlite_support.hpp"
 #include "test_summary.hpp"
+#include "wal_vfs.hpp"
 
 #include <sqlite3.h>
 
@@ -37,7 +38,7 @@ int timeout_ms(const SqliteOptions& options)
 
 SQLite::Database open_database(const std::filesystem::path& file, bool create, const SqliteOptions& options)
 {
-  SQLite::Database db(file, open_flags(create), timeout_ms(options));
+  SQLite::Database db(file, open_flags(create), timeout_ms(options), detail::wal_vfs_name());
   // WAL lets readers work while a run is imported. FULL: each commit (a recorded run, a bisect
   // trial) fsyncs the WAL, so a power loss loses no recorded run; NORMAL would make commits
   // durable only at checkpoints, which no longer happen at every close (see below).

@@ -24,8 +24,6 @@ public:
   /// run (and every bisect trial) in such a repository cost ~120 ms; a lookup costs a few us.
   static constexpr std::int64_t k_preload_limit = 200000;
   static constexpr std::int64_t k_lookups_per_preload = 16;
-  /// The test-name cache is sized for this many new tests besides the known ones.
-  static constexpr std::size_t k_new_tests_reserve = 65536;
   /// Rows per multi-row INSERT.
   static constexpr int k_batch_rows = 128;
 

@@ -41,6 +41,7 @@ executor::ProcessSpec make_spec(const WorkerJob& job, const WorkerSettings& sett
   spec.timeout = settings.timeout;
   spec.memory_limit_bytes = settings.memory_limit_bytes;
   spec.sample_interval = settings.sample_interval;
+  spec.on_started = settings.on_started;
   if (settings.config->stream == config::StreamSource::Stdout) {
     spec.on_stdout = [&stream](std::string_view chunk) { stream.feed(chunk); };
   }

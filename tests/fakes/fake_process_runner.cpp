@@ -63,6 +63,9 @@ executor::ProcessResult FakeProcessRunner::run(const executor::ProcessSpec& spec
   if (scripted.fail_to_start) {
     throw util::ProcessError("cannot start " + (spec.argv.empty() ? std::string("<empty argv>") : spec.argv.front()));
   }
+  if (spec.on_started) {
+    spec.on_started();
+  }
   if (stop.stop_requested()) {
     executor::ProcessResult stopped;
     stopped.resources.signal = SIGTERM;

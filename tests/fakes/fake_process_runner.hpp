@@ -31,7 +31,7 @@ public:
   void push(ScriptedRun run);
   /// Decides the outcome of runs once the queue is empty (default: exit 0, no output).
   void set_handler(Handler handler);
-  /// Delivers the scripted output through the spec's callbacks and returns the scripted result; a stop requested before the call yields killed_by_us with SIGTERM and no output.
+  /// Calls on_started, delivers the scripted output through the spec's callbacks and returns the scripted result; a stop requested before the call yields killed_by_us with SIGTERM and no output.
   executor::ProcessResult run(const executor::ProcessSpec& spec, std::stop_token stop) override;
   /// Copies of every spec received so far, in call order.
   std::vector<executor::ProcessSpec> specs() const;

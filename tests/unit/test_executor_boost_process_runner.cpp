@@ -335,6 +335,47 @@ TEST_CASE("executor::BoostProcessRunner::run stop and errors")
     REQUIRE(pid > 0);
     CHECK(stopped(pid));
   }
+  SUBCASE("on_started runs once while the child runs, before its output is read")
+  {
+    // The child prints, then waits for a file that only on_started creates: the run can end
+    // only if on_started ran while the child was alive, and no output came before it.
+    const test::TempDir dir;
+    const auto go = dir.path() / "go";
+    ProcessSpec spec = shell("echo started; while [ ! -e '" + go.string() + "' ]; do sleep 0.01; done; echo done");
+    spec.timeout = 10s;
+    int calls = 0;
+    std::string out_when_started = "unset";
+    std::string out;
+    spec.on_stdout = [&out](std::string_view chunk) { out.append(chunk); };
+    spec.on_started = [&] {
+      ++calls;
+      out_when_started = out;
+      std::ofstream{go};
+    };
+    const ProcessResult result = make_process_runner()->run(spec, {});
+    CHECK(calls == 1);
+    CHECK(out_when_started.empty());
+    CHECK(out == "started\ndone\n");
+    CHECK(result.resources.exit_code == 0);
+    CHECK_FALSE(result.resources.timed_out);
+  }
+  SUBCASE("a throwing on_started kills the tree and rethrows")
+  {
+    const test::TempDir dir;
+    const auto pid_file = dir.path() / "pid";
+    ProcessSpec spec = shell("echo $$ > '" + pid_file.string() + "'; exec sleep 1000");
+    spec.on_started = [&pid_file] {
+      // The shell writes its pid before it becomes sleep; wait for it so the check below has a pid.
+      for (int i = 0; i < 500 && read_pid(pid_file) == 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+      }
+      throw std::runtime_error("cannot open the repository");
+    };
+    CHECK_THROWS_WITH_AS(make_process_runner()->run(spec, {}), "cannot open the repository", std::runtime_error);
+    const pid_t pid = read_pid(pid_file);
+    REQUIRE(pid > 0);
+    CHECK(stopped(pid));
+  }
 }
 
 TEST_CASE("executor::BoostProcessRunner::run concurrency")

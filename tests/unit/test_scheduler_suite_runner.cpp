@@ -1,6 +1,7 @@
 #include "bisectr/scheduler/suite_runner.hpp"
 
 #include "bisectr/scheduler/partition.hpp"
+#include "bisectr/util/error.hpp"
 #include "fakes/fake_clock.hpp"
 #include "fakes/fake_process_runner.hpp"
 #include "fakes/temp_dir.hpp"
@@ -13,6 +14,8 @@
 #include <fstream>
 #include <mutex>
 #include <set>
+#include <utility>
+#include <vector>
 
 using bisectr::model::Status;
 using bisectr::scheduler::RunOptions;
@@ -360,5 +363,65 @@ TEST_CASE("scheduler::SuiteRunner::run memory and files")
     options.ids = Ids{"t1"};
     const auto outcome = f.runner.run(options, {});
     CHECK(outcome.problems.at("worker-0").find("no output file") != std::string::npos);
+  }
+}
+
+TEST_CASE("scheduler::SuiteRunner::run with a repository opened on first need")
+{
+  bisectr::test::TempDir dir;
+  FakeProcessRunner fake;
+  bisectr::test::FakeClock clock;
+  bisectr::config::RunnerConfig config = bisectr::test::lines_config();
+  config.run_all_command = {"run-tests", "t1", "t2", "t3", "t4"};
+  // What the opener saw: how many runs had started, and whether their output had been read.
+  std::vector<std::pair<std::size_t, bool>> opened_at;
+  bool output_read = false;
+  fake.set_handler([&output_read](const bisectr::executor::ProcessSpec& spec) {
+    auto run = scripted_suite(spec);
+    output_read = false;
+    return run;
+  });
+  int failures_left = 0;
+  bisectr::repository::LazyRepository repository([&]() -> std::unique_ptr<bisectr::repository::Repository> {
+    opened_at.emplace_back(fake.run_count(), output_read);
+    if (failures_left > 0) {
+      --failures_left;
+      throw bisectr::util::RepositoryError("repository busy");
+    }
+    return bisectr::repository::open_sqlite_repository(dir.path(), true);
+  });
+  SuiteRunner runner{config, fake, repository, clock};
+
+  SUBCASE("a serial run of the whole suite opens it once its worker has started, before its output")
+  {
+    RunOptions options;
+    options.on_progress = [&output_read](const bisectr::scheduler::TestProgress&) { output_read = true; };
+    const auto outcome = runner.run(options, {});
+    REQUIRE(opened_at.size() == 1);
+    CHECK(opened_at[0] == std::pair<std::size_t, bool>{1, false});
+    CHECK(outcome.counts.total == 4);
+    CHECK(repository.get().run_summary(outcome.run_id)->counts.failed == 1);
+    // The next run finds it open.
+    runner.run(options, {});
+    CHECK(opened_at.size() == 1);
+  }
+  SUBCASE("a parallel run opens it before any worker starts (durations balance the split)")
+  {
+    RunOptions options;
+    options.parallel = 2;
+    const auto outcome = runner.run(options, {});
+    REQUIRE(opened_at.size() == 1);
+    CHECK(opened_at[0].first == 1);  // after the list command, before the two workers
+    CHECK(outcome.counts.total == 4);
+  }
+  SUBCASE("an opener that fails stops the run with its error, and the next run opens it")
+  {
+    failures_left = 1;
+    CHECK_THROWS_WITH_AS(runner.run(RunOptions{}, {}), "repository busy", bisectr::util::RepositoryError);
+    CHECK_FALSE(repository.is_open());
+    const auto outcome = runner.run(RunOptions{}, {});
+    CHECK(opened_at.size() == 2);
+    CHECK(repository.is_open());
+    CHECK(repository.get().run_summary(outcome.run_id)->counts.total == 4);
   }
 }

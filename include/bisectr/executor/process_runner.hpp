@@ -26,6 +26,10 @@ struct ProcessSpec {
   std::chrono::milliseconds sample_interval{50};   ///< how often the tree's memory is sampled
   std::function<void(std::string_view)> on_stdout{}; ///< each chunk (<= 64 KiB) as it arrives, in order, on run()'s own thread (a slow callback delays sampling and timeouts); null = discard
   std::function<void(std::string_view)> on_stderr{}; ///< as on_stdout, for standard error
+  /// Called once on run()'s thread right after the spawn, before any output is read or the tree
+  /// sampled: work to overlap with the child's start-up. If it throws, the tree is killed and
+  /// run() rethrows.
+  std::function<void()> on_started{};
 };
 
 /// One memory sample of the process tree.

@@ -4,6 +4,7 @@
 #include "bisectr/executor/process_runner.hpp"
 #include "bisectr/model/run.hpp"
 #include "bisectr/model/test_result.hpp"
+#include "bisectr/repository/lazy_repository.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/scheduler/worker_job.hpp"
 #include "bisectr/util/clock.hpp"
@@ -101,6 +102,10 @@ public:
   /// The collaborators must outlive the runner.
   SuiteRunner(const config::RunnerConfig& config, executor::ProcessRunner& processes, repository::Repository& repository,
               const util::Clock& clock);
+  /// As above, with a repository opened on first need: a run with one worker and nothing to read
+  /// first (the whole suite, or --load-list) opens it while the worker's process starts.
+  SuiteRunner(const config::RunnerConfig& config, executor::ProcessRunner& processes,
+              repository::LazyRepository& repository, const util::Clock& clock);
   /// Runs the suite once and records it; throws util::Error when the list command fails, nothing is
   /// listed, or a worker cannot start (nothing is recorded then).
   RunOutcome run(const RunOptions& options, std::stop_token stop);
@@ -118,7 +123,8 @@ private:
 
   const config::RunnerConfig& m_config;
   executor::ProcessRunner& m_processes;
-  repository::Repository& m_repository;
+  std::optional<repository::LazyRepository> m_wrapped;  ///< for the constructor given an open repository
+  repository::LazyRepository& m_repository;
   const util::Clock& m_clock;
 };
 

@@ -31,6 +31,8 @@ struct WorkerSettings {
   const util::Clock* clock = nullptr;
   /// Called for each completed result; must be safe to call from several worker threads at once.
   std::function<void(const model::TestResult&)> on_result;
+  /// Called right after the worker's process starts (ProcessSpec::on_started); may be empty.
+  std::function<void()> on_started;
 };
 
 /// One worker of a run: its name ("worker-<i>"), its ids in run order and its command.
