@@ -8,11 +8,16 @@
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/util/clock.hpp"
 #include "bisectr/util/error.hpp"
+#include "bisectr/util/json_text.hpp"
 #include "commands.hpp"
 #include "json_model.hpp"
 
 #include <chrono>
 #include <cstdio>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
 
 namespace bisectr::cli {
 
@@ -101,6 +106,35 @@ void print_text(const std::vector<report::FlakeAssessment>& ranked, std::size_t 
   }
 }
 
+// {"broken": [...], "flaky": [...], "tests": N}, laid out as print_json would, written as text.
+void print_json_text(std::ostream& out, const std::vector<report::FlakeAssessment>& ranked, std::int64_t tests)
+{
+  std::string text = "{";
+  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
+  for (const bool broken : {true, false}) {
+    util::append_json_key(text, 2, broken ? "broken" : "flaky", broken);
+    text += '[';
+    bool first = true;
+    for (const auto& a : ranked) {
+      if ((a.verdict == report::Verdict::Broken) != broken) {
+        continue;
+      }
+      text += first ? "\n" : ",\n";
+      first = false;
+      report::append_json(text, a, 4);
+      if (text.size() >= k_flush_bytes) {
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        text.clear();
+      }
+    }
+    text += first ? "]" : "\n  ]";
+  }
+  util::append_json_key(text, 2, "tests");
+  util::append_json_number(text, std::optional<std::int64_t>(tests));
+  text += "\n}\n";
+  out.write(text.data(), static_cast<std::streamsize>(text.size()));
+}
+
 void run_flaky(const FlakyOptions& options, Context& context)
 {
   if (options.min_runs < 0) {
@@ -119,12 +153,7 @@ void run_flaky(const FlakyOptions& options, Context& context)
     print_text(ranked, static_cast<std::size_t>(failed.counted_tests), context);
     return;
   }
-  auto flaky = nlohmann::json::array();
-  auto broken = nlohmann::json::array();
-  for (const auto& a : ranked) {
-    (a.verdict == report::Verdict::Broken ? broken : flaky).push_back(report::to_json(a));
-  }
-  print_json(*context.out, {{"tests", failed.counted_tests}, {"flaky", std::move(flaky)}, {"broken", std::move(broken)}});
+  print_json_text(*context.out, ranked, failed.counted_tests);
 }
 
 } // namespace

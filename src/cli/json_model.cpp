@@ -1,5 +1,6 @@
 #include "json_model.hpp"
 
+#include "bisectr/report/json_views.hpp"
 #include "bisectr/util/json_text.hpp"
 
 #include <chrono>
@@ -40,24 +41,6 @@ nlohmann::json to_json(const model::RunSummary& run)
 
 namespace {
 
-// One member `"key": ` at an indentation of `indent` spaces, after a comma unless it is the first.
-void member(std::string& out, int indent, std::string_view key, bool first = false)
-{
-  out += first ? "\n" : ",\n";
-  out.append(static_cast<std::size_t>(indent), ' ');
-  util::append_json_string(out, key);
-  out += ": ";
-}
-
-void time_or_null(std::string& out, const std::optional<model::TimePoint>& time)
-{
-  if (time) {
-    util::append_json_number(out, epoch_seconds(*time));
-  } else {
-    out += "null";
-  }
-}
-
 // A result as a JSON object (members in name order), its braces indented by `indent` spaces.
 void append_result(std::string& out, const model::TestResult& result, int indent)
 {
@@ -67,7 +50,7 @@ void append_result(std::string& out, const model::TestResult& result, int indent
   out += '{';
   bool first = true;
   if (!result.attachments.empty()) {
-    member(out, inner, "attachments", true);
+    util::append_json_key(out, inner, "attachments", true);
     first = false;
     out += '[';
     const std::string item_pad(static_cast<std::size_t>(inner + 2), ' ');
@@ -76,11 +59,11 @@ void append_result(std::string& out, const model::TestResult& result, int indent
       out += i == 0 ? "\n" : ",\n";
       out += item_pad;
       out += '{';
-      member(out, inner + 4, "mime_type", true);
+      util::append_json_key(out, inner + 4, "mime_type", true);
       util::append_json_string(out, attachment.mime_type);
-      member(out, inner + 4, "name");
+      util::append_json_key(out, inner + 4, "name");
       util::append_json_string(out, attachment.name);
-      member(out, inner + 4, "text");
+      util::append_json_key(out, inner + 4, "text");
       util::append_json_string(out, attachment.bytes);
       out += '\n';
       out += item_pad;
@@ -90,30 +73,30 @@ void append_result(std::string& out, const model::TestResult& result, int indent
     out.append(static_cast<std::size_t>(inner), ' ');
     out += ']';
   }
-  member(out, inner, "duration_seconds", first);
+  util::append_json_key(out, inner, "duration_seconds", first);
   util::append_json_number(out, result.duration_seconds());
-  member(out, inner, "id");
+  util::append_json_key(out, inner, "id");
   util::append_json_string(out, result.test_id);
-  member(out, inner, "rss_after_bytes");
+  util::append_json_key(out, inner, "rss_after_bytes");
   util::append_json_number(out, result.rss_after_bytes);
-  member(out, inner, "rss_before_bytes");
+  util::append_json_key(out, inner, "rss_before_bytes");
   util::append_json_number(out, result.rss_before_bytes);
-  member(out, inner, "sequence");
+  util::append_json_key(out, inner, "sequence");
   util::append_json_number(out, std::optional<std::int64_t>(result.sequence));
-  member(out, inner, "start");
-  time_or_null(out, result.start);
-  member(out, inner, "status");
+  util::append_json_key(out, inner, "start");
+  report::append_json_time(out, result.start);
+  util::append_json_key(out, inner, "status");
   util::append_json_string(out, model::to_string(result.status));
-  member(out, inner, "stop");
-  time_or_null(out, result.stop);
-  member(out, inner, "tags");
+  util::append_json_key(out, inner, "stop");
+  report::append_json_time(out, result.stop);
+  util::append_json_key(out, inner, "tags");
   out += '[';
   for (std::size_t i = 0; i < result.tags.size(); ++i) {
     out += i == 0 ? "" : ", ";
     util::append_json_string(out, result.tags[i]);
   }
   out += ']';
-  member(out, inner, "worker");
+  util::append_json_key(out, inner, "worker");
   util::append_json_string(out, result.worker);
   out += '\n';
   out += pad;
@@ -153,7 +136,7 @@ void print_json_with_results(std::ostream& out, const nlohmann::json& head, std:
   if (text.size() > 1) {
     text.pop_back();
   }
-  member(text, 2, key, text.size() == 1);
+  util::append_json_key(text, 2, key, text.size() == 1);
   text += '[';
   constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
   for (std::size_t i = 0; i < results.size(); ++i) {

@@ -1,6 +1,9 @@
 #include "bisectr/report/json_views.hpp"
 
+#include "bisectr/util/json_text.hpp"
+
 #include <chrono>
+#include <string_view>
 
 namespace bisectr::report {
 
@@ -24,46 +27,108 @@ json status_json(const std::optional<model::Status>& status)
   return status ? json(std::string(model::to_string(*status))) : json(nullptr);
 }
 
-json proportion_json(const util::Proportion& proportion)
+
+void close_object(std::string& out, int indent)
 {
-  return {{"estimate", proportion.estimate}, {"lower", proportion.lower}, {"upper", proportion.upper}};
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += '}';
 }
 
-json cluster_json(const std::optional<Cluster>& cluster)
+void append_proportion(std::string& out, const util::Proportion& proportion, int indent)
+{
+  out += '{';
+  util::append_json_key(out, indent + 2, "estimate", true);
+  util::append_json_number(out, proportion.estimate);
+  util::append_json_key(out, indent + 2, "lower");
+  util::append_json_number(out, proportion.lower);
+  util::append_json_key(out, indent + 2, "upper");
+  util::append_json_number(out, proportion.upper);
+  close_object(out, indent);
+}
+
+void append_cluster(std::string& out, const std::optional<Cluster>& cluster, int indent)
 {
   if (!cluster) {
-    return nullptr;
+    out += "null";
+    return;
   }
-  return {{"name", cluster->name}, {"failures", cluster->failures}, {"share", cluster->share}};
+  out += '{';
+  util::append_json_key(out, indent + 2, "failures", true);
+  util::append_json_number(out, std::optional<std::int64_t>(cluster->failures));
+  util::append_json_key(out, indent + 2, "name");
+  util::append_json_string(out, cluster->name);
+  util::append_json_key(out, indent + 2, "share");
+  util::append_json_number(out, cluster->share);
+  close_object(out, indent);
 }
 
-json counts_json(const std::vector<repository::NamedCount>& counts)
+void append_counts(std::string& out, const std::vector<repository::NamedCount>& counts, int indent)
 {
-  json list = json::array();
-  for (const auto& count : counts) {
-    list.push_back({{"name", count.name}, {"count", count.count}});
+  if (counts.empty()) {
+    out += "[]";
+    return;
   }
-  return list;
+  out += '[';
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    out += i == 0 ? "\n" : ",\n";
+    out.append(static_cast<std::size_t>(indent + 2), ' ');
+    out += '{';
+    util::append_json_key(out, indent + 4, "count", true);
+    util::append_json_number(out, std::optional<std::int64_t>(counts[i].count));
+    util::append_json_key(out, indent + 4, "name");
+    util::append_json_string(out, counts[i].name);
+    close_object(out, indent + 2);
+  }
+  out += '\n';
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += ']';
 }
 
 } // namespace
 
-json to_json(const FlakeAssessment& assessment)
+void append_json_time(std::string& out, const std::optional<model::TimePoint>& time)
+{
+  if (time) {
+    util::append_json_number(out, epoch_seconds(*time));
+  } else {
+    out += "null";
+  }
+}
+
+void append_json(std::string& out, const FlakeAssessment& assessment, int indent)
 {
   const auto& stats = assessment.stats;
-  return {{"id", stats.test_id},
-          {"verdict", to_string(assessment.verdict)},
-          {"runs", stats.runs},
-          {"failures", stats.failures},
-          {"failure_rate", proportion_json(assessment.failure_rate)},
-          {"flips", stats.flips},
-          {"flip_rate", proportion_json(assessment.flip_rate)},
-          {"first_failure", time_json(stats.first_failure)},
-          {"last_failure", time_json(stats.last_failure)},
-          {"failure_workers", counts_json(stats.failure_workers)},
-          {"failure_predecessors", counts_json(stats.failure_predecessors)},
-          {"worker_cluster", cluster_json(assessment.worker_cluster)},
-          {"predecessor_cluster", cluster_json(assessment.predecessor_cluster)}};
+  const int inner = indent + 2;
+  out.append(static_cast<std::size_t>(indent), ' ');
+  out += '{';
+  util::append_json_key(out, inner, "failure_predecessors", true);
+  append_counts(out, stats.failure_predecessors, inner);
+  util::append_json_key(out, inner, "failure_rate");
+  append_proportion(out, assessment.failure_rate, inner);
+  util::append_json_key(out, inner, "failure_workers");
+  append_counts(out, stats.failure_workers, inner);
+  util::append_json_key(out, inner, "failures");
+  util::append_json_number(out, std::optional<std::int64_t>(stats.failures));
+  util::append_json_key(out, inner, "first_failure");
+  append_json_time(out, stats.first_failure);
+  util::append_json_key(out, inner, "flip_rate");
+  append_proportion(out, assessment.flip_rate, inner);
+  util::append_json_key(out, inner, "flips");
+  util::append_json_number(out, std::optional<std::int64_t>(stats.flips));
+  util::append_json_key(out, inner, "id");
+  util::append_json_string(out, stats.test_id);
+  util::append_json_key(out, inner, "last_failure");
+  append_json_time(out, stats.last_failure);
+  util::append_json_key(out, inner, "predecessor_cluster");
+  append_cluster(out, assessment.predecessor_cluster, inner);
+  util::append_json_key(out, inner, "runs");
+  util::append_json_number(out, std::optional<std::int64_t>(stats.runs));
+  util::append_json_key(out, inner, "verdict");
+  util::append_json_string(out, to_string(assessment.verdict));
+  util::append_json_key(out, inner, "worker_cluster");
+  append_cluster(out, assessment.worker_cluster, inner);
+  close_object(out, indent);
 }
 
 json to_json(const repository::HistoryEntry& entry)

@@ -96,13 +96,26 @@ void append_json_number(std::string& out, double value)
     out += "null";
     return;
   }
-  char buffer[32];
-  const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  const std::string_view digits(buffer, static_cast<std::size_t>(end - buffer));
-  out += digits;
-  if (digits.find_first_of(".e") == std::string_view::npos) {
-    out += ".0";
+  // The shortest digits that read back exactly, laid out as nlohmann's dump does: plain decimal
+  // when the decimal point falls within 15 digits before or 3 zeros after the first digit
+  // (1700000000.0, 0.0001), otherwise with an exponent (1e-05, 1.5e+20).
+  char buffer[64];
+  const auto scientific = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::scientific);
+  const std::string_view shortest(buffer, static_cast<std::size_t>(scientific.ptr - buffer));
+  const std::size_t e = shortest.find('e');
+  int exponent = 0;
+  std::from_chars(shortest.data() + e + 1 + (shortest[e + 1] == '+' ? 1 : 0), shortest.data() + shortest.size(), exponent);
+  const int point = exponent + 1;  // where the decimal point falls, counted from the first digit
+  if (point > -4 && point <= 15) {
+    const auto fixed = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    const std::string_view digits(buffer, static_cast<std::size_t>(fixed.ptr - buffer));
+    out += digits;
+    if (digits.find('.') == std::string_view::npos) {
+      out += ".0";
+    }
+    return;
   }
+  out += shortest;
 }
 
 void append_json_number(std::string& out, std::optional<std::int64_t> value)
@@ -114,6 +127,14 @@ void append_json_number(std::string& out, std::optional<std::int64_t> value)
   char buffer[24];
   const auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, *value);
   out.append(buffer, static_cast<std::size_t>(end - buffer));
+}
+
+void append_json_key(std::string& out, int indent, std::string_view key, bool first)
+{
+  out += first ? "\n" : ",\n";
+  out.append(static_cast<std::size_t>(indent), ' ');
+  append_json_string(out, key);
+  out += ": ";
 }
 
 } // namespace bisectr::util

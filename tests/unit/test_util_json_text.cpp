@@ -3,9 +3,11 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <cmath>
 #include <limits>
 #include <random>
 #include <string>
+#include <vector>
 
 using bisectr::util::append_json_number;
 using bisectr::util::append_json_string;
@@ -104,6 +106,10 @@ TEST_CASE("util::append_json_number")
   CHECK(nlohmann::json::parse(number(1e-7)).get<double>() == 1e-7);
   CHECK(nlohmann::json::parse(number(0.1)).get<double>() == 0.1); // shortest form that reads back exactly
   CHECK(nlohmann::json::parse(number(2.0)).is_number_float());
+  CHECK(number(1700000000.0) == "1700000000.0");
+  CHECK(number(0.0001) == "0.0001");
+  CHECK(number(1e-5) == "1e-05");
+  CHECK(number(1.5e20) == "1.5e+20");
   CHECK(number(std::numeric_limits<double>::quiet_NaN()) == "null");
   CHECK(number(std::numeric_limits<double>::infinity()) == "null");
   std::string out;
@@ -111,4 +117,32 @@ TEST_CASE("util::append_json_number")
   out += ',';
   append_json_number(out, std::optional<std::int64_t>{});
   CHECK(out == "-42,null");
+}
+
+// nlohmann's Grisu2 digits are not always the shortest (8.821392638038141 where 8.82139263803814
+// reads back the same), so the digits may differ; the layout and the value read back may not.
+TEST_CASE("util::append_json_number lays numbers out as nlohmann's dump does")
+{
+  std::mt19937_64 random(20261130);
+  std::uniform_real_distribution<double> mantissa(1.0, 10.0);
+  std::uniform_int_distribution<int> exponent(-30, 30);
+  std::vector<double> values = {0.0, -0.0, 1.0, 0.1, 1e15, 1e16, 123456789012345.0, 1234567890123456.0, 0.001, 0.0001,
+                                0.00001, 1.7e9, 1700000000.5, std::numeric_limits<double>::max(),
+                                std::numeric_limits<double>::min(), std::numeric_limits<double>::denorm_min()};
+  for (int i = 0; i < 5000; ++i) {
+    const double value = mantissa(random) * std::pow(10.0, exponent(random));
+    values.push_back(i % 2 == 0 ? value : -value);
+    values.push_back(std::round(value));
+  }
+  for (const double value : values) {
+    const std::string ours = number(value);
+    const std::string theirs = nlohmann::json(value).dump();
+    INFO(ours << " vs " << theirs);
+    CHECK(nlohmann::json::parse(ours).get<double>() == value);
+    CHECK((ours.find('e') == std::string::npos) == (theirs.find('e') == std::string::npos));
+    CHECK(ours.size() <= theirs.size());
+    if (ours.find('e') == std::string::npos) {
+      CHECK(ours.find('.') != std::string::npos);
+    }
+  }
 }

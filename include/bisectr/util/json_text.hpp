@@ -21,4 +21,8 @@ void append_json_number(std::string& out, double value);
 /// Appends an integer, or null when there is none.
 void append_json_number(std::string& out, std::optional<std::int64_t> value);
 
+/// Appends an object member's key as nlohmann's dump(indent) lays it out: a comma unless it is the
+/// first member, a new line, `indent` spaces, then `"key": `.
+void append_json_key(std::string& out, int indent, std::string_view key, bool first = false);
+
 } // namespace bisectr::util
