@@ -110,7 +110,6 @@ void print_text(const std::vector<report::FlakeAssessment>& ranked, std::size_t 
 void print_json_text(std::ostream& out, const std::vector<report::FlakeAssessment>& ranked, std::int64_t tests)
 {
   std::string text = "{";
-  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
   for (const bool broken : {true, false}) {
     util::append_json_key(text, 2, broken ? "broken" : "flaky", broken);
     text += '[';
@@ -122,10 +121,7 @@ void print_json_text(std::ostream& out, const std::vector<report::FlakeAssessmen
       text += first ? "\n" : ",\n";
       first = false;
       report::append_json(text, a, 4);
-      if (text.size() >= k_flush_bytes) {
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        text.clear();
-      }
+      write_when_large(out, text);
     }
     text += first ? "]" : "\n  ]";
   }

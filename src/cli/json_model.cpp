@@ -127,6 +127,15 @@ void print_json(std::ostream& out, const nlohmann::json& document)
   out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
+void write_when_large(std::ostream& out, std::string& text)
+{
+  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
+  if (text.size() >= k_flush_bytes) {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    text.clear();
+  }
+}
+
 void print_json_with_results(std::ostream& out, const nlohmann::json& head, std::string_view key,
                              const std::vector<model::TestResult>& results)
 {
@@ -138,14 +147,10 @@ void print_json_with_results(std::ostream& out, const nlohmann::json& head, std:
   }
   util::append_json_key(text, 2, key, text.size() == 1);
   text += '[';
-  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
   for (std::size_t i = 0; i < results.size(); ++i) {
     text += i == 0 ? "\n" : ",\n";
     append_result(text, results[i], 4);
-    if (text.size() >= k_flush_bytes) {
-      out.write(text.data(), static_cast<std::streamsize>(text.size()));
-      text.clear();
-    }
+    write_when_large(out, text);
   }
   text += results.empty() ? "]\n}\n" : "\n  ]\n}\n";
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
