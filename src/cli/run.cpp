@@ -316,8 +316,13 @@ int run_run(const RunCliOptions& o, Context& context)
   }
   // Created before any other thread so that every thread inherits the blocked signals.
   InterruptGuard guard;
-  // Opened on a thread of its own while the process runner is made and the test command starts.
-  repository::LazyRepository repository([&context] { return context.open_or_create_repository(); });
+  // Opened on a thread of its own while the process runner is made and the test command starts,
+  // with the statements that record the run prepared there too.
+  repository::LazyRepository repository([&context] {
+    auto opened = context.open_or_create_repository();
+    opened->prepare_to_record();
+    return opened;
+  });
   repository.open_in_background();
   auto processes = executor::make_process_runner();
   util::SystemClock clock;

@@ -4,9 +4,10 @@
 
 #include <cerrno>
 #include <csignal>
-#include <fstream>
-#include <sstream>
+#include <algorithm>
+#include <charconv>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include <fcntl.h>
@@ -30,24 +31,69 @@ bool write_file(const fs::path& path, const std::string& text)
   return written == static_cast<ssize_t>(text.size());
 }
 
+// The whole of a small file (procfs, cgroupfs) with read(2); empty when it cannot be read.
+// iostreams cost a 8 KiB buffer and locale set-up per file, on the start-up path of every run.
+std::string read_file(const char* path)
+{
+  std::string text;
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return text;
+  }
+  char buffer[4096];
+  for (ssize_t got = 0; (got = ::read(fd, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR);) {
+    if (got > 0) {
+      text.append(buffer, static_cast<std::size_t>(got));
+    }
+  }
+  ::close(fd);
+  return text;
+}
+
 std::string read_file(const fs::path& path)
 {
-  std::ifstream in(path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
+  return read_file(path.c_str());
+}
+
+// Calls fn(line) for each line of text, without its newline, until fn returns true.
+template <typename Fn> bool any_line(std::string_view text, Fn&& fn)
+{
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    if (fn(text.substr(0, end))) {
+      return true;
+    }
+    text.remove_prefix(end == std::string_view::npos ? text.size() : end + 1);
+  }
+  return false;
+}
+
+// The next word of text (split on spaces, tabs and newlines), removed from it; empty at the end.
+std::string_view next_word(std::string_view& text)
+{
+  const std::size_t begin = text.find_first_not_of(" \t\n");
+  if (begin == std::string_view::npos) {
+    text = {};
+    return {};
+  }
+  text.remove_prefix(begin);
+  const std::size_t end = std::min(text.find_first_of(" \t\n"), text.size());
+  const std::string_view word = text.substr(0, end);
+  text.remove_prefix(end);
+  return word;
 }
 
 // Our own cgroup v2 path ("0::/some/path" in /proc/self/cgroup).
 std::optional<std::string> own_cgroup()
 {
-  std::ifstream in("/proc/self/cgroup");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind("0::", 0) == 0) {
-      return line.substr(3);
+  std::optional<std::string> own;
+  any_line(read_file("/proc/self/cgroup"), [&](std::string_view line) {
+    if (line.substr(0, 3) == "0::") {
+      own = std::string(line.substr(3));
     }
-  }
-  return std::nullopt;
+    return own.has_value();
+  });
+  return own;
 }
 
 struct Cgroup2Mount {
@@ -58,29 +104,43 @@ struct Cgroup2Mount {
 // mountinfo: "id parent maj:min root mount-point options ... - fstype source super-options".
 std::optional<Cgroup2Mount> find_cgroup2_mount()
 {
-  std::ifstream in("/proc/self/mountinfo");
-  for (std::string line; std::getline(in, line);) {
+  std::optional<Cgroup2Mount> mount;
+  any_line(read_file("/proc/self/mountinfo"), [&](std::string_view line) {
     const std::size_t dash = line.find(" - ");
-    if (dash == std::string::npos || line.compare(dash + 3, 8, "cgroup2 ") != 0) {
-      continue;
+    if (dash == std::string_view::npos || line.substr(dash + 3, 8) != "cgroup2 ") {
+      return false;
     }
-    std::istringstream fields(line.substr(0, dash));
-    std::string id, parent, device, root, mount_point;
-    fields >> id >> parent >> device >> root >> mount_point;
-    return Cgroup2Mount{root, mount_point};
-  }
-  return std::nullopt;
+    std::string_view fields = line.substr(0, dash);
+    for (int skipped = 0; skipped < 3; ++skipped) {
+      next_word(fields);  // id, parent, maj:min
+    }
+    const std::string_view root = next_word(fields);
+    const std::string_view mount_point = next_word(fields);
+    mount = Cgroup2Mount{std::string(root), fs::path(mount_point)};
+    return true;
+  });
+  return mount;
 }
 
-bool has_word(const std::string& text, const std::string& word)
+bool has_word(std::string_view text, std::string_view word)
 {
-  std::istringstream words(text);
-  for (std::string each; words >> each;) {
+  for (std::string_view each = next_word(text); !each.empty(); each = next_word(text)) {
     if (each == word) {
       return true;
     }
   }
   return false;
+}
+
+// The integer at the start of text (after blanks); nullopt when there is none.
+std::optional<std::int64_t> leading_number(std::string_view text)
+{
+  const std::string_view word = next_word(text);
+  std::int64_t value = 0;
+  if (word.empty() || std::from_chars(word.data(), word.data() + word.size(), value).ec != std::errc{}) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 } // namespace
@@ -146,9 +206,13 @@ bool Cgroup::add(pid_t pid) const
 std::vector<pid_t> Cgroup::pids() const
 {
   std::vector<pid_t> pids;
-  std::ifstream in(m_path / "cgroup.procs");
-  for (pid_t pid = 0; in >> pid;) {
-    pids.push_back(pid);
+  const std::string text = read_file(m_path / "cgroup.procs");
+  std::string_view rest = text;
+  for (std::string_view word = next_word(rest); !word.empty(); word = next_word(rest)) {
+    pid_t pid = 0;
+    if (std::from_chars(word.data(), word.data() + word.size(), pid).ec == std::errc{}) {
+      pids.push_back(pid);
+    }
   }
   return pids;
 }
@@ -176,10 +240,7 @@ bool Cgroup::set_memory_max(std::int64_t bytes) const
 
 std::int64_t Cgroup::read_number(const char* file) const
 {
-  std::ifstream in(m_path / file);
-  std::int64_t value = 0;
-  in >> value;
-  return in ? value : 0;
+  return leading_number(read_file(m_path / file)).value_or(0);
 }
 
 std::int64_t Cgroup::memory_peak() const
@@ -194,14 +255,16 @@ std::int64_t Cgroup::memory_current() const
 
 std::int64_t Cgroup::oom_kills() const
 {
-  std::ifstream in(m_path / "memory.events");
-  std::string key;
-  for (std::int64_t value = 0; in >> key >> value;) {
-    if (key == "oom_kill") {
-      return value;
+  std::int64_t kills = 0;
+  any_line(read_file(m_path / "memory.events"), [&](std::string_view line) {
+    std::string_view rest = line;
+    if (next_word(rest) != "oom_kill") {
+      return false;
     }
-  }
-  return 0;
+    kills = leading_number(rest).value_or(0);
+    return true;
+  });
+  return kills;
 }
 
 void Cgroup::signal_all(int sig) const

@@ -9,6 +9,8 @@
 
 namespace bisectr::repository::detail {
 
+class StatementCache;
+
 /// One bound value: NULL, an integer, a text, or a text the caller keeps alive and unchanged
 /// until the next flush() (no copy per row).
 using Value = std::variant<std::monostate, std::int64_t, std::string, const std::string*>;
@@ -19,9 +21,11 @@ class BatchInserter
 {
 public:
   /// target is "table (col1, col2, ...)" with `columns` columns; verb is "INSERT" or e.g.
-  /// "INSERT OR REPLACE".
+  /// "INSERT OR REPLACE". With a cache, the statements come from it (and stay there).
   BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
-                const std::string& verb = "INSERT");
+                const std::string& verb = "INSERT", StatementCache* cache = nullptr);
+  /// The one-row statement such an inserter uses for rows short of a full batch.
+  static std::string single_row_sql(const std::string& target, int columns, const std::string& verb = "INSERT");
   /// Appends one value of the current row; a row is complete after `columns` values.
   void push(Value value);
   /// Writes the complete rows buffered so far.
@@ -29,8 +33,10 @@ public:
 
 private:
   void bind_rows(SQLite::Statement& statement, std::size_t first_row, std::size_t rows);
+  SQLite::Statement& statement(std::optional<SQLite::Statement>& slot, const std::string& sql);
 
   SQLite::Database& m_db;
+  StatementCache* m_cache;
   std::string m_batch_sql;
   std::string m_single_sql;
   std::size_t m_columns;

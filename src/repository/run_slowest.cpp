@@ -1,5 +1,7 @@
 #include "run_slowest.hpp"
 
+#include "statement_cache.hpp"
+
 #include <algorithm>
 
 namespace bisectr::repository::detail {
@@ -34,11 +36,22 @@ void SlowestKeeper::add(std::int64_t result_id, std::int64_t test, std::int64_t 
   std::push_heap(m_heap.begin(), m_heap.end(), top_is_fastest);
 }
 
-void SlowestKeeper::write(SQLite::Database& db, std::int64_t run) const
+namespace {
+
+constexpr const char* k_insert = "INSERT INTO run_slowest (run, rank, test, duration_ns) VALUES (?, ?, ?, ?)";
+
+} // namespace
+
+void SlowestKeeper::prepare_statements(StatementCache& statements)
+{
+  statements.get(k_insert);
+}
+
+void SlowestKeeper::write(StatementCache& statements, std::int64_t run) const
 {
   std::vector<Entry> ranked = m_heap;
   std::sort(ranked.begin(), ranked.end(), [](const Entry& a, const Entry& b) { return RanksAfter{}(b, a); });
-  SQLite::Statement insert(db, "INSERT INTO run_slowest (run, rank, test, duration_ns) VALUES (?, ?, ?, ?)");
+  SQLite::Statement& insert = statements.get(k_insert);
   std::int64_t rank = 0;
   for (const Entry& entry : ranked) {
     insert.bind(1, run);

@@ -7,6 +7,8 @@
 
 namespace bisectr::repository::detail {
 
+class StatementCache;
+
 /// How many of a run's slowest results the run_slowest table keeps (schema version 4).
 inline constexpr std::size_t k_slowest_kept = 1000;
 
@@ -18,7 +20,9 @@ public:
   /// Offers one result with a duration.
   void add(std::int64_t result_id, std::int64_t test, std::int64_t duration_ns);
   /// Inserts the kept results as the run's ranked rows, slowest first (rank 1).
-  void write(SQLite::Database& db, std::int64_t run) const;
+  void write(StatementCache& statements, std::int64_t run) const;
+  /// Prepares the statement write() uses.
+  static void prepare_statements(StatementCache& statements);
 
 private:
   struct Entry {

@@ -48,7 +48,7 @@ SQLite::Database open_database(const std::filesystem::path& file, bool create, c
           "PRAGMA mmap_size = 1073741824");
   // SQLite's own checkpoint at close (fsyncs, then re-creating the WAL and fsyncing the
   // directory at the next write) was about 3 ms of a short `bisectr run`; ~SqliteRepository
-  // checkpoints only once the WAL has grown (see k_checkpoint_wal_bytes).
+  // checkpoints only once the WAL has grown (see fold_wal_before_write and ~SqliteRepository).
   sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   return db;
 }
@@ -104,7 +104,7 @@ namespace detail {
 
 SqliteRepository::SqliteRepository(std::filesystem::path file, bool create, const SqliteOptions& options)
     : m_file(std::move(file)), m_busy(std::make_unique<BusyWait>(m_file, options.busy_timeout, options.on_busy)),
-      m_db(guarded(m_file, [&] { return open_migrated(m_file, create, options); }))
+      m_db(guarded(m_file, [&] { return open_migrated(m_file, create, options); })), m_statements(m_db)
 {
   m_busy->install(m_db);
   m_sessions = std::make_unique<SqliteSessionStore>(m_db, m_file, options.clock);
@@ -118,10 +118,10 @@ SqliteRepository::~SqliteRepository()
   m_sessions.reset();
   // Commits stay in the WAL when a connection closes. The next process to open the file rebuilds
   // the WAL's index by reading it (about 1.7 ms per MiB here) and forgets how much of it was
-  // already copied back, so the WAL is folded into the database and truncated once it passes
-  // k_checkpoint_wal_bytes: every ~12 one-test runs (~10 ms of fsyncs here), or after a large
-  // import. With another process reading or writing, it copies what it can without waiting and
-  // returns SQLITE_BUSY; a later close retries.
+  // already copied back. Writes keep the log short (see fold_wal_before_write); a log file grown
+  // past k_checkpoint_wal_bytes by a large import is copied back and truncated here, so that the
+  // read commands after the import do not each rebuild its index. With another process reading
+  // or writing, it copies what it can without waiting and returns SQLITE_BUSY; a later close retries.
   std::error_code error;
   // Where SQLite keeps the WAL (beside the real file when bisectr.db is a symbolic link).
   const char* wal = sqlite3_filename_wal(sqlite3_db_filename(m_db.getHandle(), "main"));
@@ -134,7 +134,12 @@ SqliteRepository::~SqliteRepository()
 
 std::unique_ptr<RunWriter> SqliteRepository::begin_run(const NewRun& run)
 {
-  return guarded(m_file, [&] { return std::make_unique<SqliteRunWriter>(m_db, m_file, run); });
+  return guarded(m_file, [&] { return std::make_unique<SqliteRunWriter>(m_statements, m_file, run); });
+}
+
+void SqliteRepository::prepare_to_record()
+{
+  guarded(m_file, [&] { SqliteRunWriter::prepare_statements(m_statements); });
 }
 
 std::vector<model::RunSummary> SqliteRepository::list_runs() const

@@ -4,6 +4,7 @@
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/repository/session_store.hpp"
 #include "busy_wait.hpp"
+#include "statement_cache.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <filesystem>
@@ -20,6 +21,7 @@ public:
   ~SqliteRepository() override;
 
   std::unique_ptr<RunWriter> begin_run(const NewRun& run) override;
+  void prepare_to_record() override;
   std::vector<model::RunSummary> list_runs() const override;
   std::optional<model::RunId> latest_run() const override;
   std::optional<model::RunSummary> run_summary(model::RunId id) const override;
@@ -40,6 +42,7 @@ private:
   std::unique_ptr<BusyWait> m_busy; // the connection's busy handler: declared first, destroyed last
   // mutable: SQLite reads need a non-const connection, but do not change the repository.
   mutable SQLite::Database m_db;
+  StatementCache m_statements;  ///< the run writers' statements
   std::unique_ptr<SessionStore> m_sessions;
   std::unique_ptr<History> m_history;
 };

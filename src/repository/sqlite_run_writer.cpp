@@ -32,32 +32,83 @@ std::optional<std::int64_t> duration_ns(const model::TestResult& result)
   return to_ns(*result.stop) - to_ns(*result.start);
 }
 
-std::int64_t insert_run(SQLite::Database& db, const NewRun& run)
+// The writer's SQL, each statement kept in the connection's StatementCache.
+constexpr const char* k_insert_run = "INSERT INTO runs (started_ns, source, state) VALUES (?, ?, ?)";
+constexpr const char* k_tests_target = "tests (id, name)";
+constexpr int k_tests_columns = 2;
+constexpr const char* k_results_target =
+    "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, rss_after_bytes, tags, "
+    "previous_test, test_name)";
+constexpr int k_results_columns = 13;
+constexpr const char* k_insert_worker = "INSERT INTO workers (run, name) VALUES (?, ?)";
+constexpr const char* k_set_metadata = "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)";
+constexpr const char* k_max_result = "SELECT coalesce(max(id), 0) FROM results";
+constexpr const char* k_max_test = "SELECT coalesce(max(id), 0) FROM tests";
+constexpr const char* k_all_tests = "SELECT id, name FROM tests";
+constexpr const char* k_select_test = "SELECT id FROM tests WHERE name = ?";
+constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
+constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
+constexpr const char* k_insert_attachment =
+    "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)";
+constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)";
+constexpr const char* k_set_order_chunks = "UPDATE workers SET order_chunks = ? WHERE id = ?";
+constexpr const char* k_drop_order = "DELETE FROM worker_order WHERE run = ? AND worker = ?";
+constexpr const char* k_update_worker =
+    "UPDATE workers SET wall_seconds = ?, cpu_user_seconds = ?, cpu_system_seconds = ?, peak_rss_bytes = ?, "
+    "exit_code = ?, signal = ?, killed_by_us = ?, timed_out = ?, oom_killed = ?, memory_limit_method = ?, "
+    "in_progress_test = ?, memory_curve = ? WHERE id = ?";
+constexpr const char* k_update_run = "UPDATE runs SET duration = ?, state = ?, total = ?, passed = ?, failed = ?, "
+                                     "skipped = ?, started_ns = coalesce(?, started_ns) WHERE id = ?";
+
+std::int64_t insert_run(StatementCache& statements, const NewRun& run)
 {
-  SQLite::Statement insert(db, "INSERT INTO runs (started_ns, source, state) VALUES (?, ?, ?)");
+  SQLite::Statement& insert = statements.get(k_insert_run);
   insert.bind(1, to_ns(run.started));
   insert.bind(2, run.source);
   insert.bind(3, static_cast<int>(model::RunState::Running));
   insert.exec();
-  return db.getLastInsertRowid();
+  return statements.database().getLastInsertRowid();
+}
+
+std::int64_t single_number(StatementCache& statements, const char* sql)
+{
+  SQLite::Statement& query = statements.get(sql);
+  const std::int64_t number = query.executeStep() ? query.getColumn(0).getInt64() : 0;
+  query.reset();
+  return number;
 }
 
 } // namespace
 
-SqliteRunWriter::SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run)
-    : m_db(db), m_file(std::move(file)), m_transaction(db), m_run(insert_run(db, run)),
-      m_new_tests(db, "tests (id, name)", 2, k_batch_rows),
-      m_results(db,
-                "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, "
-                "rss_after_bytes, tags, previous_test, test_name)",
-                13, k_batch_rows),
-      m_insert_worker(db, "INSERT INTO workers (run, name) VALUES (?, ?)"),
-      m_set_metadata(db, "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)")
+void SqliteRunWriter::prepare_statements(StatementCache& statements)
+{
+  // What a short run without attachments uses, in the order it does.
+  for (const char* sql : {k_insert_run, k_insert_worker, k_set_metadata, k_max_result, k_max_test, k_all_tests,
+                          k_update_worker, k_update_run, k_insert_order_chunk, k_set_order_chunks}) {
+    statements.get(sql);
+  }
+  statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns));
+  statements.get(BatchInserter::single_row_sql(k_results_target, k_results_columns));
+  SummaryAccumulator::prepare_statements(statements);
+  SlowestKeeper::prepare_statements(statements);
+}
+
+SqliteRunWriter::SqliteRunWriter(StatementCache& statements, std::filesystem::path file, const NewRun& run)
+    : m_statements(statements), m_db(statements.database()), m_file(std::move(file)), m_transaction(m_db),
+      m_run(insert_run(statements, run)),
+      m_new_tests(m_db, k_tests_target, k_tests_columns, k_batch_rows, "INSERT", &statements),
+      m_results(m_db, k_results_target, k_results_columns, k_batch_rows, "INSERT", &statements)
 {
   read_next_ids();
   for (const auto& [key, value] : run.metadata) {
     set_metadata(key, value);
   }
+}
+
+SqliteRunWriter::~SqliteRunWriter()
+{
+  // Before the transaction ends (or rolls back): no cached statement keeps a snapshot.
+  m_statements.reset_all();
 }
 
 void SqliteRunWriter::check_open() const
@@ -140,8 +191,7 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
 {
   const EncodedBytes encoded = encode_bytes(attachment.bytes);
-  SQLite::Statement& insert = prepared(m_db, m_insert_attachment, "INSERT INTO attachments (run, result, name, mime, encoding, "
-                                                            "size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)");
+  SQLite::Statement& insert = m_statements.get(k_insert_attachment);
   insert.bind(1, m_run);
   insert.bind(2, result_id);
   insert.bind(3, intern_string(attachment.name));
@@ -179,7 +229,7 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
     cache_known_tests();
   }
   if (id == 0 && !m_all_tests_cached) {
-    SQLite::Statement& select = prepared(m_db, m_select_test, "SELECT id FROM tests WHERE name = ?");
+    SQLite::Statement& select = m_statements.get(k_select_test);
     select.bindNoCopy(1, name);
     if (select.executeStep()) {
       id = select.getColumn(0).getInt64();
@@ -198,8 +248,8 @@ void SqliteRunWriter::read_next_ids()
 {
   // Ids are assigned here rather than by SQLite so that rows can be inserted in batches; the
   // write lock held since BEGIN IMMEDIATE keeps them unique.
-  m_next_result = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM results").getInt64() + 1;
-  m_known_tests = m_db.execAndGet("SELECT coalesce(max(id), 0) FROM tests").getInt64();
+  m_next_result = single_number(m_statements, k_max_result) + 1;
+  m_known_tests = single_number(m_statements, k_max_test);
   m_next_test = m_known_tests + 1;
   m_summary = SummaryAccumulator(m_next_test);
   m_all_tests_cached = m_known_tests == 0;
@@ -210,7 +260,7 @@ void SqliteRunWriter::cache_known_tests()
   // Room for the known tests; the run's new ones grow the map geometrically (a fixed extra room
   // for 65,536 names was zeroed on every run: 40% of a one-test run's page faults).
   m_tests.reserve(static_cast<std::size_t>(m_known_tests) + m_tests.size());
-  SQLite::Statement all(m_db, "SELECT id, name FROM tests");
+  SQLite::Statement& all = m_statements.get(k_all_tests);
   while (all.executeStep()) {
     // A name met before this point holds 0 until its lookup; new tests already flushed to the
     // table hold the same id here and in the map.
@@ -228,12 +278,12 @@ std::int64_t SqliteRunWriter::intern_string(const std::string& text)
     return found->second;
   }
   std::int64_t id = 0;
-  SQLite::Statement& select = prepared(m_db, m_select_string, "SELECT id FROM strings WHERE text = ?");
+  SQLite::Statement& select = m_statements.get(k_select_string);
   select.bindNoCopy(1, text);
   if (select.executeStep()) {
     id = select.getColumn(0).getInt64();
   } else {
-    SQLite::Statement& insert = prepared(m_db, m_insert_string, "INSERT INTO strings (text) VALUES (?)");
+    SQLite::Statement& insert = m_statements.get(k_insert_string);
     insert.bindNoCopy(1, text);
     insert.exec();
     insert.reset();
@@ -249,10 +299,11 @@ std::int64_t SqliteRunWriter::worker_id(const std::string& name)
   if (const auto found = m_workers.find(name); found != m_workers.end()) {
     return found->second;
   }
-  m_insert_worker.bind(1, m_run);
-  m_insert_worker.bindNoCopy(2, name);
-  m_insert_worker.exec();
-  m_insert_worker.reset();
+  SQLite::Statement& insert = m_statements.get(k_insert_worker);
+  insert.bind(1, m_run);
+  insert.bindNoCopy(2, name);
+  insert.exec();
+  insert.reset();
   const std::int64_t id = m_db.getLastInsertRowid();
   m_workers.emplace(name, id);
   return id;
@@ -282,8 +333,7 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
 void SqliteRunWriter::write_order_chunk(std::int64_t worker)
 {
   OrderChunks& order = m_orders[worker];
-  SQLite::Statement& insert =
-      prepared(m_db, m_insert_order_chunk, "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)");
+  SQLite::Statement& insert = m_statements.get(k_insert_order_chunk);
   insert.bind(1, m_run);
   insert.bind(2, worker);
   insert.bind(3, order.written);
@@ -297,10 +347,10 @@ void SqliteRunWriter::write_order_chunk(std::int64_t worker)
 
 void SqliteRunWriter::finish_orders()
 {
-  SQLite::Statement set_chunks(m_db, "UPDATE workers SET order_chunks = ? WHERE id = ?");
+  SQLite::Statement& set_chunks = m_statements.get(k_set_order_chunks);
   for (auto& [worker, order] : m_orders) {
     if (!order.ordered) {
-      SQLite::Statement drop(m_db, "DELETE FROM worker_order WHERE run = ? AND worker = ?");
+      SQLite::Statement& drop = m_statements.get(k_drop_order);
       drop.bind(1, m_run);
       drop.bind(2, worker);
       drop.exec();
@@ -321,10 +371,7 @@ void SqliteRunWriter::set_worker(const model::WorkerInfo& worker)
   check_open();
   write([&] {
     const model::Resources& r = worker.resources;
-    SQLite::Statement update(m_db, "UPDATE workers SET wall_seconds = ?, cpu_user_seconds = ?, "
-                                   "cpu_system_seconds = ?, peak_rss_bytes = ?, exit_code = ?, signal = ?, "
-                                   "killed_by_us = ?, timed_out = ?, oom_killed = ?, memory_limit_method = ?, "
-                                   "in_progress_test = ?, memory_curve = ? WHERE id = ?");
+    SQLite::Statement& update = m_statements.get(k_update_worker);
     update.bind(1, r.wall_seconds);
     update.bind(2, r.cpu_user_seconds);
     update.bind(3, r.cpu_system_seconds);
@@ -365,11 +412,12 @@ void SqliteRunWriter::set_metadata(const std::string& key, const std::string& va
 {
   check_open();
   write([&] {
-    m_set_metadata.bind(1, m_run);
-    m_set_metadata.bind(2, key);
-    m_set_metadata.bind(3, value);
-    m_set_metadata.exec();
-    m_set_metadata.reset();
+    SQLite::Statement& insert = m_statements.get(k_set_metadata);
+    insert.bind(1, m_run);
+    insert.bind(2, key);
+    insert.bind(3, value);
+    insert.exec();
+    insert.reset();
   });
 }
 
@@ -377,8 +425,7 @@ model::RunId SqliteRunWriter::commit()
 {
   check_open();
   write([&] {
-    SQLite::Statement update(m_db, "UPDATE runs SET duration = ?, state = ?, total = ?, passed = ?, failed = ?, "
-                                   "skipped = ?, started_ns = coalesce(?, started_ns) WHERE id = ?");
+    SQLite::Statement& update = m_statements.get(k_update_run);
     update.bind(1, m_duration);
     update.bind(2, static_cast<int>(m_state));
     update.bind(3, m_counts.total);
@@ -393,8 +440,9 @@ model::RunId SqliteRunWriter::commit()
     m_new_tests.flush();
     m_results.flush();
     finish_orders();
-    m_summary.write(m_db, m_run);
-    m_slowest.write(m_db, m_run);
+    m_summary.write(m_statements, m_run);
+    m_slowest.write(m_statements, m_run);
+    m_statements.reset_all();  // a statement left on a row would keep COMMIT from ending the read
     m_transaction.commit();
   });
   m_committed = true;

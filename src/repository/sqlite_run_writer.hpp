@@ -4,6 +4,7 @@
 #include "run_slowest.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
+#include "statement_cache.hpp"
 #include "test_summary.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -28,8 +29,14 @@ public:
   static constexpr int k_batch_rows = 128;
 
 
-  /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row.
-  SqliteRunWriter(SQLite::Database& db, std::filesystem::path file, const NewRun& run);
+  /// Takes the write lock (BEGIN IMMEDIATE) and inserts the run's header row; its statements
+  /// come from (and stay in) the connection's cache.
+  SqliteRunWriter(StatementCache& statements, std::filesystem::path file, const NewRun& run);
+  ~SqliteRunWriter() override;
+  SqliteRunWriter(const SqliteRunWriter&) = delete;
+  SqliteRunWriter& operator=(const SqliteRunWriter&) = delete;
+  /// Prepares in the cache the statements that writing a short run uses.
+  static void prepare_statements(StatementCache& statements);
 
   void add_result(const model::TestResult& result) override;
   void set_worker(const model::WorkerInfo& worker) override;
@@ -62,6 +69,7 @@ private:
   /// Writes the last chunks and records each worker's chunk count (or drops an unordered worker's).
   void finish_orders();
 
+  StatementCache& m_statements;
   SQLite::Database& m_db;
   std::filesystem::path m_file;
   WriteTransaction m_transaction;
@@ -77,17 +85,8 @@ private:
   std::int64_t m_lookups = 0;      ///< test names looked up one by one so far
   std::int64_t m_next_result = 1;
   std::int64_t m_next_test = 1;
-  // Prepared on first use (detail::prepared): a run with every test id cached and no attachment
-  // (the common short run) never needs them.
-  std::optional<SQLite::Statement> m_select_test;
   BatchInserter m_new_tests;
   BatchInserter m_results;
-  std::optional<SQLite::Statement> m_select_string;
-  std::optional<SQLite::Statement> m_insert_string;
-  std::optional<SQLite::Statement> m_insert_attachment;
-  SQLite::Statement m_insert_worker;
-  SQLite::Statement m_set_metadata;
-  std::optional<SQLite::Statement> m_insert_order_chunk;  ///< prepared with the first full chunk
   /// One worker's order being written (see worker_order in migrations.cpp).
   struct OrderChunks {
     std::string names;          ///< the chunk being filled

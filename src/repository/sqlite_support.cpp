@@ -1,5 +1,8 @@
 #include "sqlite_support.hpp"
 
+#include "bisectr/repository/repository.hpp"
+#include "wal_fold.hpp"
+
 #include <sqlite3.h>
 
 namespace bisectr::repository::detail {
@@ -65,6 +68,7 @@ std::string column_bytes(const SQLite::Column& column)
 
 WriteTransaction::WriteTransaction(SQLite::Database& db) : m_db(db)
 {
+  fold_wal_before_write(m_db.getHandle(), k_fold_wal_bytes);
   m_db.exec("BEGIN IMMEDIATE");
 }
 

@@ -1,6 +1,7 @@
 #include "test_summary.hpp"
 
 #include "batch_inserter.hpp"
+#include "statement_cache.hpp"
 
 #include <algorithm>
 #include <memory>
@@ -122,21 +123,28 @@ void SummaryAccumulator::add(std::int64_t test, model::Status status, std::optio
   }
 }
 
-void SummaryAccumulator::write(SQLite::Database& db, std::int64_t run)
+void SummaryAccumulator::prepare_statements(StatementCache& statements)
 {
+  statements.raw(std::string(k_select_columns) + " WHERE test = ?");
+  statements.get(BatchInserter::single_row_sql(k_target, k_columns, "INSERT OR REPLACE"));
+}
+
+void SummaryAccumulator::write(StatementCache& statements, std::int64_t run)
+{
+  SQLite::Database& db = statements.database();
   // Within one run the scan path sees a test's results in status order (index results_by_test),
   // and recent_durations takes the first success it meets: a stable sort keeps both.
   std::stable_sort(m_entries.begin(), m_entries.end(), [](const Entry& a, const Entry& b) {
     return a.test != b.test ? a.test < b.test : a.status < b.status;
   });
-  const RawStatement existing = prepare(db, std::string(k_select_columns) + " WHERE test = ?");
-  BatchInserter insert(db, k_target, k_columns, k_batch_rows, "INSERT OR REPLACE");
+  sqlite3_stmt* existing = statements.raw(std::string(k_select_columns) + " WHERE test = ?");
+  BatchInserter insert(db, k_target, k_columns, k_batch_rows, "INSERT OR REPLACE", &statements);
   for (std::size_t i = 0; i < m_entries.size();) {
     TestSummary summary = empty_summary(m_entries[i].test);
     if (summary.test < m_first_new_test) {
-      sqlite3_bind_int64(existing.get(), 1, summary.test);
-      for_each_row(db, existing.get(), [&](sqlite3_stmt* row) { summary = summary_from_row(row); });
-      sqlite3_reset(existing.get());
+      sqlite3_bind_int64(existing, 1, summary.test);
+      for_each_row(db, existing, [&](sqlite3_stmt* row) { summary = summary_from_row(row); });
+      sqlite3_reset(existing);
     }
     bool success_seen = false;
     for (; i < m_entries.size() && m_entries[i].test == summary.test; ++i) {

@@ -9,6 +9,8 @@
 
 namespace bisectr::repository::detail {
 
+class StatementCache;
+
 /// One test's totals over every run (a row of test_summary), in the terms of TestStats.
 struct TestSummary {
   std::int64_t test = 0;
@@ -38,7 +40,9 @@ public:
   /// Notes one result of the run (uncounted statuses are ignored).
   void add(std::int64_t test, model::Status status, std::optional<std::int64_t> duration_ns);
   /// Updates test_summary for every test the run counted; call inside the run's transaction.
-  void write(SQLite::Database& db, std::int64_t run);
+  void write(StatementCache& statements, std::int64_t run);
+  /// Prepares the statements write() uses for a short run.
+  static void prepare_statements(StatementCache& statements);
 
 private:
   struct Entry {

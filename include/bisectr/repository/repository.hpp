@@ -60,6 +60,9 @@ public:
 
   /// Starts writing a run (takes the write lock, waiting for other writers).
   virtual std::unique_ptr<RunWriter> begin_run(const NewRun& run) = 0;
+  /// Gets ready for begin_run without taking any lock (the SQLite repository prepares the
+  /// statements a run writes), so that a caller can do it while the tests run. Optional.
+  virtual void prepare_to_record() {}
 
   /// All runs, oldest first.
   virtual std::vector<model::RunSummary> list_runs() const = 0;
@@ -104,9 +107,13 @@ struct SqliteOptions {
 };
 
 /// Closing a repository leaves its commits in the write-ahead log (bisectr.db-wal) rather than
-/// checkpointing them with fsyncs each time; once the log is larger than this, closing folds it
-/// into bisectr.db and truncates it.
-inline constexpr std::uintmax_t k_checkpoint_wal_bytes = 512 * 1024;
+/// checkpointing them with fsyncs each time. A write transaction that finds more than
+/// k_fold_wal_bytes of commits in the log first copies them back into bisectr.db, and the write
+/// then starts the log over at its beginning (the file keeps its size and its blocks).
+inline constexpr std::uintmax_t k_fold_wal_bytes = 256 * 1024;
+/// Closing a repository whose log file is larger than this (after a large import) copies it back
+/// and truncates the file, so that the next process does not rebuild the index of a long log.
+inline constexpr std::uintmax_t k_checkpoint_wal_bytes = 1024 * 1024;
 
 /// Opens the SQLite repository in dir (dir/bisectr.db); creates it when create is true and it
 /// does not exist; throws util::RepositoryError when it cannot (or util::UsageError when absent).
