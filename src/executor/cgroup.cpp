@@ -31,28 +31,9 @@ bool write_file(const fs::path& path, const std::string& text)
   return written == static_cast<ssize_t>(text.size());
 }
 
-// The whole of a small file (procfs, cgroupfs) with read(2); empty when it cannot be read.
-// iostreams cost a 8 KiB buffer and locale set-up per file, on the start-up path of every run.
-std::string read_file(const char* path)
-{
-  std::string text;
-  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return text;
-  }
-  char buffer[4096];
-  for (ssize_t got = 0; (got = ::read(fd, buffer, sizeof buffer)) > 0 || (got < 0 && errno == EINTR);) {
-    if (got > 0) {
-      text.append(buffer, static_cast<std::size_t>(got));
-    }
-  }
-  ::close(fd);
-  return text;
-}
-
 std::string read_file(const fs::path& path)
 {
-  return read_file(path.c_str());
+  return read_whole_file(path.c_str());
 }
 
 // Calls fn(line) for each line of text, without its newline, until fn returns true.
@@ -87,7 +68,7 @@ std::string_view next_word(std::string_view& text)
 std::optional<std::string> own_cgroup()
 {
   std::optional<std::string> own;
-  any_line(read_file("/proc/self/cgroup"), [&](std::string_view line) {
+  any_line(read_whole_file("/proc/self/cgroup"), [&](std::string_view line) {
     if (line.substr(0, 3) == "0::") {
       own = std::string(line.substr(3));
     }
@@ -105,7 +86,7 @@ struct Cgroup2Mount {
 std::optional<Cgroup2Mount> find_cgroup2_mount()
 {
   std::optional<Cgroup2Mount> mount;
-  any_line(read_file("/proc/self/mountinfo"), [&](std::string_view line) {
+  any_line(read_whole_file("/proc/self/mountinfo"), [&](std::string_view line) {
     const std::size_t dash = line.find(" - ");
     if (dash == std::string_view::npos || line.substr(dash + 3, 8) != "cgroup2 ") {
       return false;

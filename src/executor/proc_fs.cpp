@@ -1,6 +1,7 @@
 #include "bisectr/executor/proc_fs.hpp"
 
 #include <array>
+#include <cerrno>
 #include <charconv>
 #include <cstdlib>
 #include <cstring>
@@ -14,22 +15,32 @@ namespace bisectr::executor {
 
 namespace {
 
+// Reads fd until size bytes or its end; the count read.
+std::size_t read_up_to(int fd, char* buffer, std::size_t size)
+{
+  std::size_t total = 0;
+  while (total < size) {
+    const ssize_t got = ::read(fd, buffer + total, size - total);
+    if (got < 0 && errno == EINTR) {
+      continue;
+    }
+    if (got <= 0) {
+      break;
+    }
+    total += static_cast<std::size_t>(got);
+  }
+  return total;
+}
+
 // Small /proc files are read with open/read rather than iostreams: this runs every sample
-// interval for every process of a tree, so it must stay cheap.
+// interval for every process of a tree, so it must stay cheap (no allocation either).
 std::size_t read_small_file(const char* path, char* buffer, std::size_t size)
 {
   const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
     return 0;
   }
-  std::size_t total = 0;
-  while (total < size) {
-    const ssize_t got = ::read(fd, buffer + total, size - total);
-    if (got <= 0) {
-      break;
-    }
-    total += static_cast<std::size_t>(got);
-  }
+  const std::size_t total = read_up_to(fd, buffer, size);
   ::close(fd);
   return total;
 }
@@ -188,6 +199,22 @@ bool is_alive(pid_t pid)
 {
   const std::optional<ProcStat> stat = read_stat(pid);
   return stat && stat->state != 'Z' && stat->state != 'X';
+}
+
+std::string read_whole_file(const char* path)
+{
+  std::string text;
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return text;
+  }
+  std::array<char, 4096> chunk{};
+  for (std::size_t got = chunk.size(); got == chunk.size();) {
+    got = read_up_to(fd, chunk.data(), chunk.size());
+    text.append(chunk.data(), got);
+  }
+  ::close(fd);
+  return text;
 }
 
 } // namespace bisectr::executor

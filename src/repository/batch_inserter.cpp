@@ -1,6 +1,5 @@
 #include "batch_inserter.hpp"
 
-#include "sqlite_support.hpp"
 #include "statement_cache.hpp"
 
 namespace bisectr::repository::detail {
@@ -36,9 +35,9 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
 
 } // namespace
 
-BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
-                             const std::string& verb, StatementCache* cache)
-    : m_db(db), m_cache(cache), m_batch_sql(insert_sql(verb, target, columns, batch_rows)),
+BatchInserter::BatchInserter(StatementCache& statements, const std::string& target, int columns, int batch_rows,
+                             const std::string& verb)
+    : m_statements(statements), m_batch_sql(insert_sql(verb, target, columns, batch_rows)),
       m_single_sql(insert_sql(verb, target, columns, 1)), m_columns(static_cast<std::size_t>(columns)),
       m_batch_rows(static_cast<std::size_t>(batch_rows))
 {
@@ -47,11 +46,6 @@ BatchInserter::BatchInserter(SQLite::Database& db, const std::string& target, in
 std::string BatchInserter::single_row_sql(const std::string& target, int columns, const std::string& verb)
 {
   return insert_sql(verb, target, columns, 1);
-}
-
-SQLite::Statement& BatchInserter::statement(std::optional<SQLite::Statement>& slot, const std::string& sql)
-{
-  return m_cache != nullptr ? m_cache->get(sql) : prepared(m_db, slot, sql);
 }
 
 void BatchInserter::push(Value value)
@@ -78,10 +72,10 @@ void BatchInserter::flush()
 {
   const std::size_t rows = m_values.size() / m_columns;
   if (rows == m_batch_rows) {
-    bind_rows(statement(m_batch, m_batch_sql), 0, rows);
+    bind_rows(m_statements.get(m_batch_sql), 0, rows);
   } else {
     for (std::size_t row = 0; row < rows; ++row) {
-      bind_rows(statement(m_single, m_single_sql), row, 1);
+      bind_rows(m_statements.get(m_single_sql), row, 1);
     }
   }
   m_values.clear();

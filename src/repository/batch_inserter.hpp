@@ -2,7 +2,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -21,9 +20,11 @@ class BatchInserter
 {
 public:
   /// target is "table (col1, col2, ...)" with `columns` columns; verb is "INSERT" or e.g.
-  /// "INSERT OR REPLACE". With a cache, the statements come from it (and stay there).
-  BatchInserter(SQLite::Database& db, const std::string& target, int columns, int batch_rows,
-                const std::string& verb = "INSERT", StatementCache* cache = nullptr);
+  /// "INSERT OR REPLACE". The statements come from (and stay in) the cache, each prepared on
+  /// first use: parsing the statement of batch_rows x columns parameters costs about a
+  /// millisecond, most of a one-test run's write, and only a full batch needs it.
+  BatchInserter(StatementCache& statements, const std::string& target, int columns, int batch_rows,
+                const std::string& verb = "INSERT");
   /// The one-row statement such an inserter uses for rows short of a full batch.
   static std::string single_row_sql(const std::string& target, int columns, const std::string& verb = "INSERT");
   /// Appends one value of the current row; a row is complete after `columns` values.
@@ -33,19 +34,13 @@ public:
 
 private:
   void bind_rows(SQLite::Statement& statement, std::size_t first_row, std::size_t rows);
-  SQLite::Statement& statement(std::optional<SQLite::Statement>& slot, const std::string& sql);
 
-  SQLite::Database& m_db;
-  StatementCache* m_cache;
+  StatementCache& m_statements;
   std::string m_batch_sql;
   std::string m_single_sql;
   std::size_t m_columns;
   std::size_t m_batch_rows;
   std::vector<Value> m_values;
-  /// Prepared on the first full batch: parsing a statement of batch_rows x columns parameters
-  /// costs about a millisecond, most of a one-test run's write.
-  std::optional<SQLite::Statement> m_batch;
-  std::optional<SQLite::Statement> m_single;  ///< prepared with the first partial batch
 };
 
 } // namespace bisectr::repository::detail

@@ -96,8 +96,8 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
 SqliteRunWriter::SqliteRunWriter(StatementCache& statements, std::filesystem::path file, const NewRun& run)
     : m_statements(statements), m_db(statements.database()), m_file(std::move(file)), m_transaction(m_db),
       m_run(insert_run(statements, run)),
-      m_new_tests(m_db, k_tests_target, k_tests_columns, k_batch_rows, "INSERT", &statements),
-      m_results(m_db, k_results_target, k_results_columns, k_batch_rows, "INSERT", &statements)
+      m_new_tests(statements, k_tests_target, k_tests_columns, k_batch_rows),
+      m_results(statements, k_results_target, k_results_columns, k_batch_rows)
 {
   read_next_ids();
   for (const auto& [key, value] : run.metadata) {
@@ -442,7 +442,7 @@ model::RunId SqliteRunWriter::commit()
     finish_orders();
     m_summary.write(m_statements, m_run);
     m_slowest.write(m_statements, m_run);
-    m_statements.reset_all();  // a statement left on a row would keep COMMIT from ending the read
+    m_statements.reset_all();  // a statement left on a row would keep its read open past COMMIT
     m_transaction.commit();
   });
   m_committed = true;

@@ -48,13 +48,6 @@ std::optional<std::int64_t> optional_int64(const SQLite::Column& column)
   return column.getInt64();
 }
 
-SQLite::Statement& prepared(SQLite::Database& db, std::optional<SQLite::Statement>& slot, const std::string& sql)
-{
-  if (!slot) {
-    slot.emplace(db, sql);
-  }
-  return *slot;
-}
 
 std::string column_bytes(const SQLite::Column& column)
 {

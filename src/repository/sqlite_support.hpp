@@ -39,9 +39,6 @@ void bind_optional(SQLite::Statement& statement, int index, std::optional<std::i
 std::optional<std::int64_t> optional_int64(const SQLite::Column& column);
 /// A BLOB or TEXT column's bytes.
 std::string column_bytes(const SQLite::Column& column);
-/// The statement in `slot`, prepared on first use (each prepare parses SQL, ~30 us; a short run
-/// never needs most of a writer's statements).
-SQLite::Statement& prepared(SQLite::Database& db, std::optional<SQLite::Statement>& slot, const std::string& sql);
 
 /// Begins a write transaction (BEGIN IMMEDIATE) and rolls it back on destruction unless committed.
 class WriteTransaction

@@ -138,7 +138,7 @@ void SummaryAccumulator::write(StatementCache& statements, std::int64_t run)
     return a.test != b.test ? a.test < b.test : a.status < b.status;
   });
   sqlite3_stmt* existing = statements.raw(std::string(k_select_columns) + " WHERE test = ?");
-  BatchInserter insert(db, k_target, k_columns, k_batch_rows, "INSERT OR REPLACE", &statements);
+  BatchInserter insert(statements, k_target, k_columns, k_batch_rows, "INSERT OR REPLACE");
   for (std::size_t i = 0; i < m_entries.size();) {
     TestSummary summary = empty_summary(m_entries[i].test);
     if (summary.test < m_first_new_test) {
@@ -203,7 +203,8 @@ void rebuild_test_summaries(SQLite::Database& db)
   db.exec("DELETE FROM test_summary");
   std::vector<TestSummary> summaries = tally_all(db);
   add_recent_successes(db, summaries);
-  BatchInserter insert(db, k_target, k_columns, k_batch_rows);
+  StatementCache statements(db);
+  BatchInserter insert(statements, k_target, k_columns, k_batch_rows);
   for (const TestSummary& summary : summaries) {
     push_summary(insert, summary);
   }

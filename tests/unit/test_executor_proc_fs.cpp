@@ -1,9 +1,12 @@
 #include "bisectr/executor/proc_fs.hpp"
 
+#include "fakes/temp_dir.hpp"
+
 #include <doctest/doctest.h>
 
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -119,6 +122,25 @@ TEST_CASE("executor::read_children")
   }
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
+}
+
+TEST_CASE("executor::read_whole_file")
+{
+  test::TempDir dir;
+  CHECK(read_whole_file((dir / "missing").c_str()).empty());
+  // Sizes around the 4096-byte chunk: the whole file each time, nothing more.
+  for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{4095}, std::size_t{4096},
+                                 std::size_t{4097}, std::size_t{10000}}) {
+    std::string text;
+    for (std::size_t i = 0; i < size; ++i) {
+      text += static_cast<char>('a' + i % 26);
+    }
+    const auto path = dir / ("file-" + std::to_string(size));
+    std::ofstream(path, std::ios::binary) << text;
+    CHECK(read_whole_file(path.c_str()) == text);
+  }
+  // A procfs file, whose size stat() reports as 0.
+  CHECK(read_whole_file("/proc/self/mountinfo").find(" - ") != std::string::npos);
 }
 
 } // namespace bisectr::executor

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,5 +31,8 @@ bool environ_contains(pid_t pid, std::string_view entry);
 std::optional<std::vector<pid_t>> read_children(pid_t pid);
 /// True while pid exists and is not a zombie.
 bool is_alive(pid_t pid);
+/// The whole of a small procfs or cgroupfs file (mountinfo, cgroup.procs, memory.events), read
+/// with read(2): iostreams cost an 8 KiB buffer and locale set-up per file. Empty when unreadable.
+std::string read_whole_file(const char* path);
 
 } // namespace bisectr::executor
