@@ -29,13 +29,6 @@ struct FlakyOptions {
   bool json = false;
 };
 
-std::string percent(double value)
-{
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f%%", value * 100.0);
-  return text;
-}
-
 std::string cluster_text(const report::FlakeAssessment& a)
 {
   std::string text;
@@ -70,8 +63,8 @@ report::TextTable make_table(const std::vector<report::FlakeAssessment>& tests, 
     std::vector<std::string> row{a.stats.test_id,
                                  std::to_string(a.stats.runs),
                                  std::to_string(a.stats.failures),
-                                 percent(a.failure_rate.estimate),
-                                 percent(a.failure_rate.lower) + "-" + percent(a.failure_rate.upper),
+                                 report::format_percent(a.failure_rate.estimate),
+                                 report::format_percent(a.failure_rate.lower) + "-" + report::format_percent(a.failure_rate.upper),
                                  std::to_string(a.stats.flips),
                                  time_or_dash(a.stats.first_failure),
                                  time_or_dash(a.stats.last_failure),

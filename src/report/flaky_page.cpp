@@ -17,13 +17,6 @@ using detail::number;
 constexpr double k_map_width = 720.0;
 constexpr double k_row_height = 14.0;
 
-std::string percent(double value)
-{
-  char text[16];
-  std::snprintf(text, sizeof text, "%.1f%%", value * 100.0);
-  return text;
-}
-
 std::string status_label(std::optional<model::Status> status)
 {
   return status ? std::string(model::to_string(*status)) : std::string("did not run");
@@ -62,7 +55,7 @@ void write_cluster(std::ostream& out, const std::optional<Cluster>& cluster)
   }
   out << "<td><code>";
   write_html_escaped(out, cluster->name.empty() ? std::string("(first)") : cluster->name);
-  out << "</code> " << cluster->failures << " (" << percent(cluster->share) << ")</td>";
+  out << "</code> " << cluster->failures << " (" << format_percent(cluster->share) << ")</td>";
 }
 
 void write_row(std::ostream& out, const HeatMapRow& row, const std::vector<HeatMapRun>& runs, double cell)
@@ -71,8 +64,8 @@ void write_row(std::ostream& out, const HeatMapRow& row, const std::vector<HeatM
   out << "<tr class=\"" << to_string(a.verdict) << "\"><td class=\"id\">";
   write_html_escaped(out, a.stats.test_id);
   out << "</td><td>" << to_string(a.verdict) << "</td><td class=\"num\">" << a.stats.failures << "/"
-      << a.stats.runs << "</td><td class=\"num\">" << percent(a.failure_rate.estimate) << " ["
-      << percent(a.failure_rate.lower) << ", " << percent(a.failure_rate.upper) << "]</td><td class=\"num\">"
+      << a.stats.runs << "</td><td class=\"num\">" << format_percent(a.failure_rate.estimate) << " ["
+      << format_percent(a.failure_rate.lower) << ", " << format_percent(a.failure_rate.upper) << "]</td><td class=\"num\">"
       << a.stats.flips << "</td>";
   write_cluster(out, a.worker_cluster);
   write_cluster(out, a.predecessor_cluster);

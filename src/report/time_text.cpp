@@ -84,6 +84,20 @@ std::optional<model::TimePoint> parse_iso(std::string_view text)
 
 } // namespace
 
+std::string format_percent(double fraction)
+{
+  char text[400];
+  const double value = fraction * 100.0;
+  // to_chars rounds the exact binary value to one decimal as printf does, at a tenth of its cost.
+  if (const auto [end, error] = std::to_chars(text, text + sizeof text - 1, value, std::chars_format::fixed, 1);
+      error == std::errc{}) {
+    *end = '%';
+    return std::string(text, end + 1);
+  }
+  std::snprintf(text, sizeof text, "%.1f%%", value);  // NaN and infinities
+  return text;
+}
+
 std::string format_seconds(double seconds)
 {
   char text[32];

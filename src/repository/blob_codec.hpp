@@ -3,6 +3,7 @@
 #include "bisectr/model/run.hpp"
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,9 @@ public:
   Decoder& operator=(const Decoder&) = delete;
   /// The original bytes; throws util::RepositoryError on corrupt data.
   std::string decode(Encoding encoding, std::string_view stored, std::size_t original_size);
+  /// The same into `out`, which already holds exactly as many bytes as the original had (so that
+  /// another thread can inflate into memory this one allocated).
+  void decode_into(Encoding encoding, std::string_view stored, std::span<char> out);
 
 private:
   struct State;

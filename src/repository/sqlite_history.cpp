@@ -61,28 +61,40 @@ void sort_counts(std::vector<NamedCount>& counts)
   });
 }
 
-// A name for each id, read once per distinct id.
-class NameCache
+// The name of each id, read once each and in id order: neighbouring ids share pages of the
+// table (ten thousand predecessors looked up in the order of their failures touched a page each).
+std::unordered_map<std::int64_t, std::string> read_names(SQLite::Database& db, const char* sql,
+                                                         std::vector<std::int64_t> ids)
 {
-public:
-  NameCache(SQLite::Database& db, const char* sql) : m_query(db, sql) {}
-
-  const std::string& operator()(std::int64_t id)
-  {
-    auto found = m_names.find(id);
-    if (found == m_names.end()) {
-      m_query.bind(1, id);
-      std::string name = m_query.executeStep() ? m_query.getColumn(0).getString() : std::string();
-      m_query.reset();
-      found = m_names.emplace(id, std::move(name)).first;
-    }
-    return found->second;
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  SQLite::Statement query(db, sql);
+  std::unordered_map<std::int64_t, std::string> names;
+  names.reserve(ids.size());
+  for (const std::int64_t id : ids) {
+    query.bind(1, id);
+    names.emplace(id, query.executeStep() ? query.getColumn(0).getString() : std::string());
+    query.reset();
   }
+  return names;
+}
 
-private:
-  SQLite::Statement m_query;
-  std::unordered_map<std::int64_t, std::string> m_names;
-};
+// How often each name occurs, most frequent first (ties by name).
+std::vector<NamedCount> count_names(std::vector<std::string_view>& names)
+{
+  std::sort(names.begin(), names.end());
+  std::vector<NamedCount> counts;
+  for (std::size_t i = 0; i < names.size();) {
+    std::size_t j = i;
+    while (j < names.size() && names[j] == names[i]) {
+      ++j;
+    }
+    counts.push_back({std::string(names[i]), static_cast<std::int64_t>(j - i)});
+    i = j;
+  }
+  sort_counts(counts);
+  return counts;
+}
 
 // Names each listed test (tallies[i] is stats[i]) and adds its failure workers and predecessors
 // (by name, most frequent first). A failed test's name comes with its failures; the others are
@@ -99,8 +111,13 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
     db.check(sqlite3_bind_int64(raw, 1, *since));
   }
   constexpr std::int64_t k_first = std::numeric_limits<std::int64_t>::min(); // no predecessor: it ran first
-  std::vector<std::unordered_map<std::int64_t, std::int64_t>> workers(stats.size());
-  std::vector<std::unordered_map<std::int64_t, std::int64_t>> predecessors(stats.size());
+  // One entry per counted failure (a flat list, not two hash maps per test).
+  struct Failure {
+    std::size_t stat;
+    std::int64_t worker;
+    std::int64_t predecessor;
+  };
+  std::vector<Failure> failures;
   std::vector<bool> has_name(stats.size(), false);
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
@@ -108,9 +125,8 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
     if (found == index_of.end()) {
       continue;
     }
-    ++workers[found->second][sqlite3_column_int64(raw, 1)];
     const bool first = sqlite3_column_type(raw, 2) == SQLITE_NULL;
-    ++predecessors[found->second][first ? k_first : sqlite3_column_int64(raw, 2)];
+    failures.push_back({found->second, sqlite3_column_int64(raw, 1), first ? k_first : sqlite3_column_int64(raw, 2)});
     if (!has_name[found->second] && sqlite3_column_type(raw, 3) != SQLITE_NULL) {
       const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 3));
       stats[found->second].test_id.assign(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, 3)));
@@ -120,37 +136,48 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
   if (status != SQLITE_DONE) {
     db.check(status);
   }
-  NameCache worker_name(db, "SELECT name FROM workers WHERE id = ?");
-  NameCache test_name(db, "SELECT name FROM tests WHERE id = ?");
+  std::vector<std::int64_t> test_ids;
+  std::vector<std::int64_t> worker_ids;
   for (std::size_t i = 0; i < stats.size(); ++i) {
     if (!has_name[i]) {
-      stats[i].test_id = test_name(tallies[i].test);
+      test_ids.push_back(tallies[i].test);
     }
   }
-  // Different workers (one per run) share a name: add their counts under it.
-  const auto named = [](const std::unordered_map<std::int64_t, std::int64_t>& counts, auto&& name_of) {
-    std::map<std::string, std::int64_t> by_name;
-    for (const auto& [id, count] : counts) {
-      by_name[name_of(id)] += count;
-    }
-    std::vector<NamedCount> result;
-    result.reserve(by_name.size());
-    for (auto& [name, count] : by_name) {
-      result.push_back({name, count});
-    }
-    sort_counts(result);
-    return result;
-  };
-  for (std::size_t i = 0; i < stats.size(); ++i) {
-    stats[i].failure_workers = named(workers[i], worker_name);
+  for (const Failure& failure : failures) {
+    worker_ids.push_back(failure.worker);
     // A predecessor that is itself a listed test already has its name in stats.
-    stats[i].failure_predecessors = named(predecessors[i], [&](std::int64_t id) -> std::string {
-      if (id == k_first) {
-        return std::string();
-      }
-      const auto listed = index_of.find(id);
-      return listed != index_of.end() ? stats[listed->second].test_id : test_name(id);
-    });
+    if (failure.predecessor != k_first && !index_of.contains(failure.predecessor)) {
+      test_ids.push_back(failure.predecessor);
+    }
+  }
+  const auto test_names = read_names(db, "SELECT name FROM tests WHERE id = ?", std::move(test_ids));
+  const auto worker_names = read_names(db, "SELECT name FROM workers WHERE id = ?", std::move(worker_ids));
+  for (std::size_t i = 0; i < stats.size(); ++i) {
+    if (!has_name[i]) {
+      stats[i].test_id = test_names.at(tallies[i].test);
+    }
+  }
+  const auto predecessor_name = [&](std::int64_t id) -> std::string_view {
+    if (id == k_first) {
+      return {};
+    }
+    const auto listed = index_of.find(id);
+    return listed != index_of.end() ? std::string_view(stats[listed->second].test_id) : test_names.at(id);
+  };
+  // Different workers (one per run) share a name: their counts add up under it.
+  std::stable_sort(failures.begin(), failures.end(), [](const Failure& a, const Failure& b) { return a.stat < b.stat; });
+  std::vector<std::string_view> workers;
+  std::vector<std::string_view> predecessors;
+  for (std::size_t i = 0; i < failures.size();) {
+    const std::size_t stat = failures[i].stat;
+    workers.clear();
+    predecessors.clear();
+    for (; i < failures.size() && failures[i].stat == stat; ++i) {
+      workers.push_back(worker_names.at(failures[i].worker));
+      predecessors.push_back(predecessor_name(failures[i].predecessor));
+    }
+    stats[stat].failure_workers = count_names(workers);
+    stats[stat].failure_predecessors = count_names(predecessors);
   }
 }
 

@@ -1,8 +1,16 @@
 #include "bisectr/util/json_text.hpp"
 
+#include <algorithm>
+#include <bit>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace bisectr::util {
 
@@ -40,54 +48,149 @@ std::size_t valid_sequence(std::string_view text, std::size_t i)
   return 0;
 }
 
-void append_escape(std::string& out, unsigned char byte)
+constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
+constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
+
+// The high bit of each byte of `word` that is zero (exact for the lowest such byte; a byte above
+// a zero one may be flagged falsely, which the caller never looks at).
+constexpr std::uint64_t zero_bytes(std::uint64_t word)
 {
+  return (word - k_ones) & ~word & k_highs;
+}
+
+// The high bit of each byte that a JSON string cannot hold as it is: a control character, '"',
+// '\\', or a byte of 0x80 and above (which may start a UTF-8 sequence to be checked). Exact for
+// the lowest flagged byte.
+constexpr std::uint64_t special_bytes(std::uint64_t word)
+{
+  const std::uint64_t control = (word - k_ones * 0x20) & ~word & k_highs;
+  return control | zero_bytes(word ^ (k_ones * '"')) | zero_bytes(word ^ (k_ones * '\\')) | (word & k_highs);
+}
+
+bool is_plain_ascii(unsigned char byte)
+{
+  return byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80;
+}
+
+// The index of the first byte from `i` on that is not plain ASCII, or text.size(). Tracebacks
+// are mostly plain: this looks at sixteen bytes at a time with SSE2 (every x86-64 has it), or
+// eight elsewhere (byte at a time, it was a fifth of `last --json`).
+std::size_t plain_ascii_end(std::string_view text, std::size_t i)
+{
+#if defined(__SSE2__)
+  const __m128i quote = _mm_set1_epi8('"');
+  const __m128i backslash = _mm_set1_epi8('\\');
+  const __m128i space = _mm_set1_epi8(0x20);
+  while (text.size() - i >= 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + i));
+    // Signed bytes: 0x80 and above are negative, so "less than a space" also takes them.
+    const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)),
+                                         _mm_cmplt_epi8(block, space));
+    if (const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special)); mask != 0) {
+      return i + static_cast<std::size_t>(std::countr_zero(mask));
+    }
+    i += 16;
+  }
+#endif
+  if constexpr (std::endian::native == std::endian::little) {
+    while (text.size() - i >= sizeof(std::uint64_t)) {
+      std::uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (const std::uint64_t special = special_bytes(word); special != 0) {
+        return i + static_cast<std::size_t>(std::countr_zero(special)) / 8;
+      }
+      i += sizeof word;
+    }
+  }
+  while (i < text.size() && is_plain_ascii(static_cast<unsigned char>(text[i]))) {
+    ++i;
+  }
+  return i;
+}
+
+// Writes the escape of `byte` (below 0x20, '"' or '\\') at `to`; returns the end.
+char* write_escape(char* to, unsigned char byte)
+{
+  char short_form = 0;
   switch (byte) {
-  case '"': out += "\\\""; return;
-  case '\\': out += "\\\\"; return;
-  case '\b': out += "\\b"; return;
-  case '\f': out += "\\f"; return;
-  case '\n': out += "\\n"; return;
-  case '\r': out += "\\r"; return;
-  case '\t': out += "\\t"; return;
+  case '"': short_form = '"'; break;
+  case '\\': short_form = '\\'; break;
+  case '\b': short_form = 'b'; break;
+  case '\f': short_form = 'f'; break;
+  case '\n': short_form = 'n'; break;
+  case '\r': short_form = 'r'; break;
+  case '\t': short_form = 't'; break;
   default: break;
   }
+  *to++ = '\\';
+  if (short_form != 0) {
+    *to++ = short_form;
+    return to;
+  }
   static constexpr char k_hex[] = "0123456789abcdef";
-  out += "\\u00";
-  out += k_hex[byte >> 4];
-  out += k_hex[byte & 0xF];
+  std::memcpy(to, "u00", 3);
+  to[3] = k_hex[byte >> 4];
+  to[4] = k_hex[byte & 0xF];
+  return to + 5;
 }
+
+// memcpy, but also for an empty view, whose data() may be null.
+void copy_bytes(std::string& out, std::size_t at, const char* from, std::size_t count)
+{
+  if (count != 0) {
+    std::memcpy(out.data() + at, from, count);
+  }
+}
+
+/// The most bytes one input byte becomes: \u00XX.
+constexpr std::size_t k_widest_escape = 6;
 
 } // namespace
 
 void append_json_string(std::string& out, std::string_view text)
 {
-  out.reserve(out.size() + text.size() + 2);
-  out += '"';
+  // Written through a pointer into room made up front: the text's bytes, the quotes and a few
+  // escapes' worth. Half a million escapes (10,000 tracebacks) were each an append with its own
+  // capacity check. An escape that finds too little room left makes more.
+  std::size_t at = out.size();
+  const auto make_room = [&](std::size_t bytes) {
+    if (out.size() - at < bytes) {
+      out.resize(at + std::max(bytes, out.size() - at + bytes / 4 + 64));
+    }
+  };
+  out.resize(at + text.size() + 2 + 8 * k_widest_escape);
+  out[at++] = '"';
   std::size_t plain = 0; // start of the run of bytes copied as they are
   std::size_t i = 0;
   while (i < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte != '"' && byte != '\\' && byte < 0x80) {
-      ++i;
-      continue;
+    i = plain_ascii_end(text, i);
+    if (i == text.size()) {
+      break;
     }
+    const auto byte = static_cast<unsigned char>(text[i]);
     if (byte >= 0x80) {
       if (const std::size_t length = valid_sequence(text, i); length > 0) {
         i += length;
         continue;
       }
     }
-    out.append(text.substr(plain, i - plain));
+    // The run, this byte's escape, then the rest of the text and the closing quote must fit.
+    make_room((i - plain) + k_widest_escape + (text.size() - i - 1) + 1);
+    copy_bytes(out, at, text.data() + plain, i - plain);
+    at += i - plain;
     if (byte >= 0x80) {
-      out += k_replacement;
+      copy_bytes(out, at, k_replacement.data(), k_replacement.size());
+      at += k_replacement.size();
     } else {
-      append_escape(out, byte);
+      at = static_cast<std::size_t>(write_escape(out.data() + at, byte) - out.data());
     }
     plain = ++i;
   }
-  out.append(text.substr(plain));
-  out += '"';
+  make_room(text.size() - plain + 1);
+  copy_bytes(out, at, text.data() + plain, text.size() - plain);
+  at += text.size() - plain;
+  out[at++] = '"';
+  out.resize(at);
 }
 
 void append_json_number(std::string& out, double value)
@@ -107,11 +210,33 @@ void append_json_number(std::string& out, double value)
   std::from_chars(shortest.data() + e + 1 + (shortest[e + 1] == '+' ? 1 : 0), shortest.data() + shortest.size(), exponent);
   const int point = exponent + 1;  // where the decimal point falls, counted from the first digit
   if (point > -4 && point <= 15) {
-    const auto fixed = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
-    const std::string_view digits(buffer, static_cast<std::size_t>(fixed.ptr - buffer));
-    out += digits;
-    if (digits.find('.') == std::string_view::npos) {
+    // The same shortest digits laid out plainly (a second to_chars in fixed form costs as much
+    // again, and these are two per result in `last --json`).
+    std::string_view mantissa = shortest.substr(0, e);
+    if (mantissa.front() == '-') {
+      out += '-';
+      mantissa.remove_prefix(1);
+    }
+    char digits[32];
+    std::size_t count = 0;
+    for (const char c : mantissa) {
+      if (c != '.') {
+        digits[count++] = c;
+      }
+    }
+    const std::string_view all(digits, count);
+    if (point <= 0) {
+      out += "0.";
+      out.append(static_cast<std::size_t>(-point), '0');
+      out += all;
+    } else if (static_cast<std::size_t>(point) >= count) {
+      out += all;
+      out.append(static_cast<std::size_t>(point) - count, '0');
       out += ".0";
+    } else {
+      out += all.substr(0, static_cast<std::size_t>(point));
+      out += '.';
+      out += all.substr(static_cast<std::size_t>(point));
     }
     return;
   }

@@ -82,12 +82,21 @@ std::string format_time(std::chrono::sys_time<std::chrono::nanoseconds> time)
   const auto days = std::chrono::floor<std::chrono::days>(seconds);
   const std::chrono::year_month_day date{days};
   const std::chrono::hh_mm_ss clock{seconds - days};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(date.year()),
-                static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                static_cast<int>(clock.hours().count()), static_cast<int>(clock.minutes().count()),
-                static_cast<int>(clock.seconds().count()));
-  return text;
+  // Digit by digit: snprintf took ~2,800 instructions a time, and `flaky` prints two a test.
+  // Nanoseconds in 64 bits reach from 1677 to 2262: the year has four digits.
+  char text[] = "0000-00-00T00:00:00Z";
+  const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+    for (std::size_t k = digits; k-- > 0; value /= 10) {
+      text[at + k] = static_cast<char>('0' + value % 10);
+    }
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(date.year())), 4);
+  put(5, static_cast<unsigned>(date.month()), 2);
+  put(8, static_cast<unsigned>(date.day()), 2);
+  put(11, static_cast<unsigned>(clock.hours().count()), 2);
+  put(14, static_cast<unsigned>(clock.minutes().count()), 2);
+  put(17, static_cast<unsigned>(clock.seconds().count()), 2);
+  return std::string(text, sizeof text - 1);
 }
 
 std::string format_bytes(std::int64_t bytes)

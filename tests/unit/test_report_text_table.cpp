@@ -61,6 +61,27 @@ TEST_CASE("report::TextTable")
     CHECK(text == "id\nevil?]0;title??tab?31m\n");
     CHECK(written(table, TableStyle::Aligned).find('\x1B') == std::string::npos);
   }
+  SUBCASE("a cleaned cell keeps its width: the columns after it stay aligned")
+  {
+    TextTable table({{"id"}, {"n", Align::Right}});
+    table.add_row({"a\x1B[1m\xC2\x9B", "1"});
+    table.add_row({"abcdef", "22"});
+    table.add_row({"\xC2\xA0x", "333"});  // U+00A0 is no control: kept, one column wide
+    CHECK(written(table, TableStyle::Aligned) == "id        n\n"
+                                                 "a?[1m?    1\n"
+                                                 "abcdef   22\n"
+                                                 "\xC2\xA0x      333\n");
+  }
+  SUBCASE("many rows are all written, in order")
+  {
+    TextTable table({{"id"}, {"n", Align::Right}});
+    std::string expected = "id\tn\n";
+    for (int i = 0; i < 50000; ++i) {
+      table.add_row({"test_" + std::to_string(i), std::to_string(i)});
+      expected += "test_" + std::to_string(i) + "\t" + std::to_string(i) + "\n";
+    }
+    CHECK(written(table, TableStyle::Plain) == expected);
+  }
 }
 
 TEST_CASE("report::display_width")

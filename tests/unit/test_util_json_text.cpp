@@ -3,10 +3,12 @@
 #include <doctest/doctest.h>
 #include <nlohmann/json.hpp>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 using bisectr::util::append_json_number;
@@ -96,6 +98,27 @@ TEST_CASE("util::append_json_string: random bytes always give JSON that reads ba
   }
 }
 
+// The scan looks at eight bytes at a time: every byte that needs attention must be found at
+// every offset within a word, and next to others, not only where short strings put it.
+TEST_CASE("util::append_json_string: a byte needing an escape is found at every offset")
+{
+  const std::vector<std::pair<std::string, std::string>> specials = {
+      {"\"", "\\\""}, {"\\", "\\\\"}, {"\n", "\\n"}, {std::string(1, '\0'), "\\u0000"},
+      {"\x1f", "\\u001f"}, {"\x7f", "\x7f"}, {" ", " "}, {"\xC3\xA9", "\xC3\xA9"},
+      {"\xFF", "\xEF\xBF\xBD"}, {"\x20\x21", "\x20\x21"}, {"\"\n", "\\\"\\n"}};
+  for (const auto& [raw, escaped] : specials) {
+    for (std::size_t before = 0; before < 20; ++before) {
+      for (const std::size_t after : {0U, 1U, 7U, 8U, 9U, 17U}) {
+        const std::string text = std::string(before, 'a') + raw + std::string(after, 'b');
+        const std::string expected = "\"" + std::string(before, 'a') + escaped + std::string(after, 'b') + "\"";
+        CAPTURE(before);
+        CAPTURE(after);
+        CHECK(as_json(text) == expected);
+      }
+    }
+  }
+}
+
 TEST_CASE("util::append_json_number")
 {
   CHECK(number(2.0) == "2.0");
@@ -117,6 +140,38 @@ TEST_CASE("util::append_json_number")
   out += ',';
   append_json_number(out, std::optional<std::int64_t>{});
   CHECK(out == "-42,null");
+}
+
+// The plain layout is built from the shortest scientific digits: it must be what the standard
+// library's own shortest fixed form gives, over the whole range where it is used.
+TEST_CASE("util::append_json_number: plain numbers match std::to_chars in fixed form")
+{
+  std::mt19937_64 random(20261201);
+  std::uniform_real_distribution<double> mantissa(1.0, 10.0);
+  std::uniform_int_distribution<int> exponent(-4, 14);
+  std::uniform_int_distribution<int> digits(0, 17);
+  for (int i = 0; i < 20000; ++i) {
+    double value = mantissa(random) * std::pow(10.0, exponent(random));
+    if (i % 3 == 0) {
+      // Fewer digits, so that trailing zeros and whole numbers are common.
+      const double scale = std::pow(10.0, digits(random) - 8);
+      value = std::round(value * scale) / scale;
+    }
+    if (i % 2 == 0) {
+      value = -value;
+    }
+    if (value == 0.0 || std::fabs(value) < 1e-4 || std::fabs(value) >= 1e15) {
+      continue;
+    }
+    char buffer[64];
+    const auto fixed = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+    std::string expected(buffer, fixed.ptr);
+    if (expected.find('.') == std::string::npos) {
+      expected += ".0";
+    }
+    CAPTURE(value);
+    CHECK(number(value) == expected);
+  }
 }
 
 // nlohmann's Grisu2 digits are not always the shortest (8.821392638038141 where 8.82139263803814
