@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sqlite3.h>
 #include <string>
 #include <string_view>
@@ -30,10 +31,11 @@ constexpr const char* k_counted_sql =
 
 // Each counted failure with its worker and the test just before it on that worker (NULL when it
 // ran first; kept at write time, schema version 5), from the partial index of failing results.
-// A failure carries its test's name (schema version 7); predecessors' names are looked up once
-// per distinct id afterwards, not once per failure.
+// A failure carries its test's name (schema version 7) and its predecessor's (version 9); only a
+// row without them has its names looked up, once per distinct id.
 constexpr std::string_view k_failure_context_sql =
-    "SELECT test, worker, previous_test, test_name FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)";
+    "SELECT test, worker, previous_test, test_name, previous_name FROM results INDEXED BY results_failing "
+    "WHERE status IN (4, 6, 8)";
 constexpr std::string_view k_since_clause = " AND run IN (SELECT id FROM runs WHERE started_ns >= ?1)";
 
 std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
@@ -116,9 +118,14 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
     std::size_t stat;
     std::int64_t worker;
     std::int64_t predecessor;
+    std::optional<std::string> predecessor_name;  ///< as stored with the failure (schema v9)
   };
   std::vector<Failure> failures;
   std::vector<bool> has_name(stats.size(), false);
+  const auto text_of = [raw](int column) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, column));
+    return std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, column)));
+  };
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
     const auto found = index_of.find(sqlite3_column_int64(raw, 0));
@@ -126,10 +133,13 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
       continue;
     }
     const bool first = sqlite3_column_type(raw, 2) == SQLITE_NULL;
-    failures.push_back({found->second, sqlite3_column_int64(raw, 1), first ? k_first : sqlite3_column_int64(raw, 2)});
+    Failure failure{found->second, sqlite3_column_int64(raw, 1), first ? k_first : sqlite3_column_int64(raw, 2), {}};
+    if (!first && sqlite3_column_type(raw, 4) != SQLITE_NULL) {
+      failure.predecessor_name = text_of(4);
+    }
+    failures.push_back(std::move(failure));
     if (!has_name[found->second] && sqlite3_column_type(raw, 3) != SQLITE_NULL) {
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(raw, 3));
-      stats[found->second].test_id.assign(text, static_cast<std::size_t>(sqlite3_column_bytes(raw, 3)));
+      stats[found->second].test_id = text_of(3);
       has_name[found->second] = true;
     }
   }
@@ -146,7 +156,7 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
   for (const Failure& failure : failures) {
     worker_ids.push_back(failure.worker);
     // A predecessor that is itself a listed test already has its name in stats.
-    if (failure.predecessor != k_first && !index_of.contains(failure.predecessor)) {
+    if (failure.predecessor != k_first && !failure.predecessor_name && !index_of.contains(failure.predecessor)) {
       test_ids.push_back(failure.predecessor);
     }
   }
@@ -157,12 +167,15 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
       stats[i].test_id = test_names.at(tallies[i].test);
     }
   }
-  const auto predecessor_name = [&](std::int64_t id) -> std::string_view {
-    if (id == k_first) {
+  const auto predecessor_name = [&](const Failure& failure) -> std::string_view {
+    if (failure.predecessor == k_first) {
       return {};
     }
-    const auto listed = index_of.find(id);
-    return listed != index_of.end() ? std::string_view(stats[listed->second].test_id) : test_names.at(id);
+    if (failure.predecessor_name) {
+      return *failure.predecessor_name;
+    }
+    const auto listed = index_of.find(failure.predecessor);
+    return listed != index_of.end() ? std::string_view(stats[listed->second].test_id) : test_names.at(failure.predecessor);
   };
   // Different workers (one per run) share a name: their counts add up under it.
   std::stable_sort(failures.begin(), failures.end(), [](const Failure& a, const Failure& b) { return a.stat < b.stat; });
@@ -174,7 +187,7 @@ void add_names_and_failure_context(SQLite::Database& db, std::optional<std::int6
     predecessors.clear();
     for (; i < failures.size() && failures[i].stat == stat; ++i) {
       workers.push_back(worker_names.at(failures[i].worker));
-      predecessors.push_back(predecessor_name(failures[i].predecessor));
+      predecessors.push_back(predecessor_name(failures[i]));
     }
     stats[stat].failure_workers = count_names(workers);
     stats[stat].failure_predecessors = count_names(predecessors);

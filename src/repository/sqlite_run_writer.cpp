@@ -38,8 +38,8 @@ constexpr const char* k_tests_target = "tests (id, name)";
 constexpr int k_tests_columns = 2;
 constexpr const char* k_results_target =
     "results (id, run, test, worker, sequence, status, start_ns, stop_ns, rss_before_bytes, rss_after_bytes, tags, "
-    "previous_test, test_name)";
-constexpr int k_results_columns = 13;
+    "previous_test, test_name, previous_name)";
+constexpr int k_results_columns = 14;
 constexpr const char* k_insert_worker = "INSERT INTO workers (run, name) VALUES (?, ?)";
 constexpr const char* k_set_metadata = "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)";
 constexpr const char* k_max_result = "SELECT coalesce(max(id), 0) FROM results";
@@ -153,22 +153,24 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
   count(result.status);
 }
 
-std::optional<std::int64_t> SqliteRunWriter::previous_test(const model::TestResult& result, std::int64_t test,
-                                                           std::int64_t worker)
+std::optional<SqliteRunWriter::Previous> SqliteRunWriter::previous_test(const model::TestResult& result,
+                                                                       std::int64_t test, std::int64_t worker)
 {
   // A worker's results arrive in its execution order (RunWriter's contract).
-  auto& latest = m_latest_of_worker[worker];
-  const bool follows = latest.second != 0 && latest.first == result.sequence - 1;
-  const std::int64_t before = latest.second;
-  latest = {result.sequence, test};
-  if (!model::is_failure(result.status) || !follows) {
-    return std::nullopt;
+  Latest& latest = m_latest_of_worker[worker];
+  const bool follows = latest.test != 0 && latest.sequence == result.sequence - 1;
+  std::optional<Previous> before;
+  if (model::is_failure(result.status) && follows) {
+    before = Previous{latest.test, latest.name};
   }
+  latest.sequence = result.sequence;
+  latest.test = test;
+  latest.name = result.test_id;
   return before;
 }
 
 void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test,
-                                    std::int64_t worker, std::optional<std::int64_t> previous_test)
+                                    std::int64_t worker, std::optional<Previous> previous)
 {
   const auto value = [](std::optional<std::int64_t> number) -> Value { return number ? Value(*number) : Value(); };
   m_results.push(id);
@@ -183,9 +185,11 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
   m_results.push(value(result.rss_after_bytes));
   std::string tags = join_tags(result.tags);
   m_results.push(tags.empty() ? Value() : Value(std::move(tags)));
-  m_results.push(value(previous_test));
-  // Failures keep their name beside the id (schema v7): `failing` reads it from its index.
+  // Failures keep their name beside the id (schema v7), and the name of the test before them
+  // (v9): `failing` and `flaky` read both from the failing index, with no lookup into tests.
+  m_results.push(previous ? Value(previous->test) : Value());
   m_results.push(model::is_failure(result.status) ? Value(result.test_id) : Value());
+  m_results.push(previous ? Value(std::move(previous->name)) : Value());
 }
 
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
@@ -318,8 +322,8 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
   // The chunks are the order only if the results arrive in sequence order (RunWriter's
   // contract); otherwise this worker is read through results, sorted by sequence. The worker's
   // latest result is the one previous_test() keeps (test 0: none yet).
-  const auto& [latest_sequence, latest_test] = m_latest_of_worker[worker];
-  if (latest_test != 0 && sequence <= latest_sequence) {
+  const Latest& latest = m_latest_of_worker[worker];
+  if (latest.test != 0 && sequence <= latest.sequence) {
     order.ordered = false;
     order.names = std::string();
     return;

@@ -50,10 +50,15 @@ private:
   void check_open() const;
   /// Runs a step, marking the writer failed (and translating the error) if SQLite throws.
   template <typename Step> void write(const Step& step);
+  /// The test just before a failure on its worker: its id and name.
+  struct Previous {
+    std::int64_t test = 0;
+    std::string name;
+  };
   void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker,
-                     std::optional<std::int64_t> previous_test);
+                     std::optional<Previous> previous);
   /// The test just before this result on its worker, for failures only (NULL otherwise).
-  std::optional<std::int64_t> previous_test(const model::TestResult& result, std::int64_t test, std::int64_t worker);
+  std::optional<Previous> previous_test(const model::TestResult& result, std::int64_t test, std::int64_t worker);
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
@@ -100,8 +105,14 @@ private:
   std::unordered_map<std::string, std::int64_t> m_tests;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;
-  /// Per worker id: the sequence and test of its latest result (a failure's previous_test).
-  std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>> m_latest_of_worker;
+  /// A worker's latest result: what a failure after it records as its previous test.
+  struct Latest {
+    std::int64_t sequence = 0;
+    std::int64_t test = 0;  ///< 0: none yet
+    std::string name;
+  };
+  /// Per worker id.
+  std::unordered_map<std::int64_t, Latest> m_latest_of_worker;
 };
 
 } // namespace bisectr::repository::detail

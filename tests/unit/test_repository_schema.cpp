@@ -8,7 +8,30 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <string>
+#include <tuple>
+
 using namespace bisectr;
+
+namespace {
+
+// Run 1 with worker w0 (id 1) in a file at version 7 or 8: the given tests, results (id, run,
+// test, worker, sequence, status, previous_test, test_name) and test_summary rows, as VALUES lists.
+void seed_run(const std::filesystem::path& file, int total, int failed, const std::string& tests,
+              const std::string& results, const std::string& summaries)
+{
+  SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+  db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES (1, 5, 'old', 0, " +
+          std::to_string(total) + ", " + std::to_string(total - failed) + ", " + std::to_string(failed) + ")");
+  db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0')");
+  db.exec("INSERT INTO tests (id, name) VALUES " + tests);
+  db.exec("INSERT INTO results (id, run, test, worker, sequence, status, previous_test, test_name) VALUES " + results);
+  db.exec("INSERT INTO test_summary (test, runs, failures, flips, last_failed, first_failed_run, last_failed_run) "
+          "VALUES " + summaries);
+}
+
+} // namespace
 
 TEST_CASE("repository::migrate")
 {
@@ -126,17 +149,10 @@ TEST_CASE("repository::migrate")
   SUBCASE("version 8 indexes the summaries of failed tests and drops tests left without results")
   {
     repository::migrate(file, 7);
-    {
-      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-      db.exec("INSERT INTO runs (id, started_ns, source, state, total, passed, failed) VALUES (1, 5, 'old', 0, 2, 1, 1)");
-      db.exec("INSERT INTO workers (id, run, name) VALUES (1, 1, 'w0')");
-      // 'gone' stayed behind when an earlier version removed the run that had it.
-      db.exec("INSERT INTO tests (id, name) VALUES (1, 'setter'), (2, 'victim'), (3, 'gone')");
-      db.exec("INSERT INTO results (id, run, test, worker, sequence, status, previous_test, test_name) "
-              "VALUES (1, 1, 1, 1, 0, 3, NULL, NULL), (2, 1, 2, 1, 1, 6, 1, 'victim')");
-      db.exec("INSERT INTO test_summary (test, runs, failures, flips, last_failed, first_failed_run, "
-              "last_failed_run) VALUES (1, 1, 0, 0, 0, 0, 0), (2, 1, 1, 0, 1, 1, 1)");
-    }
+    // 'gone' stayed behind when an earlier version removed the run that had it.
+    seed_run(file, 2, 1, "(1, 'setter'), (2, 'victim'), (3, 'gone')",
+             "(1, 1, 1, 1, 0, 3, NULL, NULL), (2, 1, 2, 1, 1, 6, 1, 'victim')",
+             "(1, 1, 0, 0, 0, 0, 0), (2, 1, 1, 0, 1, 1, 1)");
     auto repo = repository::open_sqlite_repository(dir.path(), false);
     CHECK(repository::schema_version(file) == repository::k_schema_version);
     CHECK(repo->history().stats().tests == 2);
@@ -185,6 +201,52 @@ TEST_CASE("repository::migrate")
       details += plan.getColumn(3).getString() + ";";
     }
     CHECK(details.find("COVERING INDEX results_failing") != std::string::npos);
+  }
+  SUBCASE("version 9 keeps each failure's predecessor's name in the failing index; new runs write it")
+  {
+    repository::migrate(file, 8);
+    seed_run(file, 3, 2, "(1, 'setter'), (2, 'victim'), (3, 'first')",
+             "(1, 1, 3, 1, 0, 6, NULL, 'first'), (2, 1, 1, 1, 1, 3, NULL, NULL), (3, 1, 2, 1, 2, 6, 1, 'victim')",
+             "(1, 1, 0, 0, 0, 0, 0), (2, 1, 1, 0, 1, 1, 1), (3, 1, 1, 0, 1, 1, 1)");
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+      CHECK(db.execAndGet("SELECT previous_name FROM results WHERE id = 3").getString() == "setter");
+      CHECK(db.execAndGet("SELECT previous_name IS NULL FROM results WHERE id = 1").getInt() == 1);  // ran first
+      CHECK(db.execAndGet("SELECT previous_name IS NULL FROM results WHERE id = 2").getInt() == 1);  // passed
+      SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, worker, previous_test, test_name, previous_name "
+                                 "FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)");
+      std::string details;
+      while (plan.executeStep()) {
+        details += plan.getColumn(3).getString() + ";";
+      }
+      CHECK(details.find("COVERING INDEX results_failing") != std::string::npos);
+    }
+    const auto failed = repo->history().failed_test_stats({});
+    REQUIRE(failed.tests.size() == 2);
+    CHECK(failed.tests[1].test_id == "victim");
+    REQUIRE(failed.tests[1].failure_predecessors.size() == 1);
+    CHECK(failed.tests[1].failure_predecessors[0].name == "setter");
+    REQUIRE(failed.tests[0].failure_predecessors.size() == 1);
+    CHECK(failed.tests[0].failure_predecessors[0].name.empty());
+    // A run written now stores the name itself.
+    {
+      auto writer = repo->begin_run({model::TimePoint{}, "new", {}});
+      for (const auto& [id, status, sequence] :
+           {std::tuple{"a", model::Status::Success, 0}, std::tuple{"b", model::Status::Fail, 1}}) {
+        model::TestResult result;
+        result.test_id = id;
+        result.status = status;
+        result.worker = "worker-0";
+        result.sequence = sequence;
+        writer->add_result(result);
+      }
+      writer->commit();
+    }
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT previous_name FROM results r JOIN tests t ON t.id = r.test WHERE t.name = 'b'")
+              .getString() == "a");
   }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {
