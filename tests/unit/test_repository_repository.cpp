@@ -248,6 +248,34 @@ TEST_CASE("repository::RunWriter")
     CHECK(write_run(*repo, {make_result("a", Status::Success, "w", 0)}) > 0);
   }
 
+  SUBCASE("a row SQLite refuses in the middle of a batch fails the run, and nothing of it stays")
+  {
+    // The run's rows go in batches with INSERT OR FAIL: the rows of the batch before the refused
+    // one are written, and must go with the rest of the run when its transaction rolls back.
+    const auto first = write_run(*repo, {make_result("a", Status::Success, "w", 0)});
+    {
+      SQLite::Database db(repository::repository_file(dir.path()).string(), SQLite::OPEN_READWRITE);
+      db.exec("CREATE TRIGGER refuse BEFORE INSERT ON results WHEN NEW.sequence = 700 "
+              "BEGIN SELECT RAISE(FAIL, 'refused'); END");
+    }
+    const auto import = [&] {
+      auto writer = repo->begin_run({at(1.0), "load:refused", {}});
+      for (int i = 0; i < 2000; ++i) {
+        writer->add_result(make_result("t" + std::to_string(i), Status::Success, "w", i));
+      }
+      writer->commit();
+    };
+    CHECK_THROWS_AS(import(), util::RepositoryError);
+    CHECK(repo->list_runs().size() == 1);
+    CHECK(repo->latest_run() == first);
+    SQLite::Database db(repository::repository_file(dir.path()).string(), SQLite::OPEN_READWRITE);
+    CHECK(db.execAndGet("SELECT count(*) FROM results").getInt() == 1);
+    CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 1);
+    CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
+    db.exec("DROP TRIGGER refuse");
+    CHECK(write_run(*repo, {make_result("b", Status::Success, "w", 0)}) > first);
+  }
+
   SUBCASE("a committed writer refuses further writes")
   {
     auto writer = repo->begin_run({at(1.0), "x", {}});
