@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Issue 2's side-by-side benchmark: `bisectr load` against `stestr load`, and the read commands
 # `last`, `failing`, `slowest` of both, on the same subunit v2 stream written by python-subunit
-# (bench/gen_stream.py: 4 worker tags, 1% failures with tracebacks).
+# (bench/gen_stream.py: 4 worker tags, 1% failures with tracebacks); then bisectr's other read
+# commands on its own.
 # Usage: bench/bench_load.sh [N ...]   (default 100000; PEERS=0 skips stestr, e.g. for 1000000)
 # Wall and CPU (user+sys) are both printed: on a shared machine wall time measures the load too.
 set -euo pipefail
@@ -28,6 +29,22 @@ measure() {
   printf "  %-22s wall %9.3f s  cpu %9.3f s  peak RSS %8.1f MiB\n" "$label" "$wall" "$cpu" "$(echo "$rss_kib / 1024" | bc -l)"
 }
 
+# reads LABEL COMMAND...: the median wall time of READS runs (default 9), timed with
+# $EPOCHREALTIME (microseconds; /usr/bin/time's 10 ms steps are too coarse for a 100 ms goal).
+reads() {
+  local label=$1 i start end times=()
+  shift
+  for ((i = 0; i < ${READS:-9}; i++)); do
+    start=${EPOCHREALTIME/./}
+    "$@" >/dev/null 2>&1 || true
+    end=${EPOCHREALTIME/./}
+    times+=($((end - start)))
+  done
+  local median
+  median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((${#times[@]} + 1) / 2))p")
+  printf "  %-22s median wall %8.1f ms of %d runs\n" "$label" "$(echo "$median / 1000" | bc -l)" "${#times[@]}"
+}
+
 ratio() { printf "  %-22s %8.1fx wall  %8.1fx cpu\n" "$1" "$(echo "$2 / ($4 + 0.0005)" | bc -l)" "$(echo "$3 / ($5 + 0.0005)" | bc -l)"; }
 
 for n in "${sizes[@]}"; do
@@ -42,6 +59,12 @@ for n in "${sizes[@]}"; do
     # shellcheck disable=SC2086
     measure "bisectr $command" "$bin" $command
     b_read[$command]="$wall $cpu"
+  done
+  # Each read command, stestr's counterparts and the others, as the median of several runs
+# (issue 2: each under 100 ms).
+  for command in last "failing --list" slowest "last --json" "failing --json" "show 1 --json" flaky "flaky --json" runs; do
+    # shellcheck disable=SC2086
+    reads "bisectr $command" "$bin" $command
   done
   [[ ${PEERS:-1} == 1 ]] || continue
   mkdir -p "$work/stestr-$n" && cd "$work/stestr-$n"
