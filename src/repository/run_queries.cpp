@@ -29,9 +29,34 @@ constexpr const char* k_select_failing =
     "JOIN workers w ON w.id = r.worker WHERE r.run = ? AND r.status IN (4, 6, 8)";
 constexpr const char* k_order_clause = " ORDER BY r.run, r.worker, r.sequence";
 
+// Names and MIME types are interned strings, a handful in all: each is read once (StringCache),
+// not joined in twice per attachment.
 constexpr const char* k_select_attachments =
-    "SELECT a.result, n.text, m.text, a.encoding, a.size, a.bytes FROM attachments a "
-    "JOIN strings n ON n.id = a.name JOIN strings m ON m.id = a.mime";
+    "SELECT a.result, a.name, a.mime, a.encoding, a.size, a.bytes FROM attachments a";
+
+class StringCache
+{
+public:
+  explicit StringCache(SQLite::Database& db) : m_query(db, "SELECT text FROM strings WHERE id = ?") {}
+
+  const std::string& operator()(std::int64_t id)
+  {
+    auto found = m_texts.find(id);
+    if (found == m_texts.end()) {
+      m_query.bind(1, id);
+      if (!m_query.executeStep()) {
+        throw util::RepositoryError("an attachment refers to a missing string (" + std::to_string(id) + ")");
+      }
+      found = m_texts.emplace(id, m_query.getColumn(0).getString()).first;
+      m_query.reset();
+    }
+    return found->second;
+  }
+
+private:
+  SQLite::Statement m_query;
+  std::unordered_map<std::int64_t, std::string> m_texts;
+};
 
 double seconds_of(std::int64_t ns)
 {
@@ -121,6 +146,7 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
   sql += " ORDER BY a.result, a.id";
   SQLite::Statement query(db, sql);
   query.bind(1, run);
+  StringCache text_of(db);
   Decoder decoder;
   PendingBodies pending;
   while (query.executeStep()) {
@@ -129,8 +155,8 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
       continue;
     }
     model::Attachment attachment;
-    attachment.name = query.getColumn(1).getString();
-    attachment.mime_type = query.getColumn(2).getString();
+    attachment.name = text_of(query.getColumn(1).getInt64());
+    attachment.mime_type = text_of(query.getColumn(2).getInt64());
     const SQLite::Column body = query.getColumn(5);
     const auto encoding = static_cast<Encoding>(query.getColumn(3).getInt());
     const std::string_view stored(static_cast<const char*>(body.getBlob()), static_cast<std::size_t>(body.getBytes()));

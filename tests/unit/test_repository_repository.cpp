@@ -188,6 +188,17 @@ TEST_CASE("repository::RunWriter")
     CHECK(query.getColumn(1).getInt() < query.getColumn(2).getInt() / 10);
   }
 
+  SUBCASE("an attachment whose interned name is missing is reported, not dropped")
+  {
+    const auto id = write_run(*repo, {failing_result()});
+    REQUIRE(repo->failing(id).at(0).attachments.size() == 2);
+    {
+      SQLite::Database db(repository::repository_file(dir.path()).string(), SQLite::OPEN_READWRITE);
+      db.exec("DELETE FROM strings WHERE text = 'stdout'");
+    }
+    CHECK_THROWS_AS((void)repo->failing(id), util::RepositoryError);
+  }
+
   SUBCASE("many interleaved results come back per worker in sequence order")
   {
     std::vector<model::TestResult> results;
