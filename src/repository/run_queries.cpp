@@ -17,27 +17,28 @@ namespace bisectr::repository::detail {
 
 namespace {
 
+// A run has a few workers: their names are read once each (NameById), not joined in per result.
 constexpr const char* k_select_results =
-    "SELECT r.id, t.name, r.status, r.start_ns, r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, "
-    "r.rss_after_bytes FROM results r JOIN tests t ON t.id = r.test JOIN workers w ON w.id = r.worker "
-    "WHERE r.run = ?";
+    "SELECT r.id, t.name, r.status, r.start_ns, r.stop_ns, r.worker, r.sequence, r.tags, r.rss_before_bytes, "
+    "r.rss_after_bytes FROM results r JOIN tests t ON t.id = r.test WHERE r.run = ?";
 // Failing results carry their test's name (v7): read from the covering index results_failing,
 // with no lookup into tests (the subquery runs only for a row without one).
 constexpr const char* k_select_failing =
     "SELECT r.id, coalesce(r.test_name, (SELECT name FROM tests WHERE id = r.test)), r.status, r.start_ns, "
-    "r.stop_ns, w.name, r.sequence, r.tags, r.rss_before_bytes, r.rss_after_bytes FROM results r "
-    "JOIN workers w ON w.id = r.worker WHERE r.run = ? AND r.status IN (4, 6, 8)";
+    "r.stop_ns, r.worker, r.sequence, r.tags, r.rss_before_bytes, r.rss_after_bytes FROM results r "
+    "WHERE r.run = ? AND r.status IN (4, 6, 8)";
 constexpr const char* k_order_clause = " ORDER BY r.run, r.worker, r.sequence";
 
-// Names and MIME types are interned strings, a handful in all: each is read once (StringCache),
+// Names and MIME types are interned strings, a handful in all: each is read once (NameById),
 // not joined in twice per attachment.
 constexpr const char* k_select_attachments =
     "SELECT a.result, a.name, a.mime, a.encoding, a.size, a.bytes FROM attachments a";
 
-class StringCache
+// The text of each id, read once: `sql` selects it by id; a missing id is a corrupt repository.
+class NameById
 {
 public:
-  explicit StringCache(SQLite::Database& db) : m_query(db, "SELECT text FROM strings WHERE id = ?") {}
+  NameById(SQLite::Database& db, const char* sql, const char* what) : m_query(db, sql), m_what(what) {}
 
   const std::string& operator()(std::int64_t id)
   {
@@ -45,7 +46,8 @@ public:
     if (found == m_texts.end()) {
       m_query.bind(1, id);
       if (!m_query.executeStep()) {
-        throw util::RepositoryError("an attachment refers to a missing string (" + std::to_string(id) + ")");
+        throw util::RepositoryError(std::string("a result refers to a missing ") + m_what + " (" +
+                                    std::to_string(id) + ")");
       }
       found = m_texts.emplace(id, m_query.getColumn(0).getString()).first;
       m_query.reset();
@@ -55,6 +57,7 @@ public:
 
 private:
   SQLite::Statement m_query;
+  const char* m_what;
   std::unordered_map<std::int64_t, std::string> m_texts;
 };
 
@@ -71,14 +74,14 @@ std::optional<model::TimePoint> optional_time(const SQLite::Column& column)
   return from_ns(column.getInt64());
 }
 
-model::TestResult result_from_row(const SQLite::Statement& row)
+model::TestResult result_from_row(const SQLite::Statement& row, NameById& worker_name)
 {
   model::TestResult result;
   result.test_id = row.getColumn(1).getString();
   result.status = static_cast<model::Status>(row.getColumn(2).getInt());
   result.start = optional_time(row.getColumn(3));
   result.stop = optional_time(row.getColumn(4));
-  result.worker = row.getColumn(5).getString();
+  result.worker = worker_name(row.getColumn(5).getInt64());
   result.sequence = row.getColumn(6).getInt64();
   result.tags = split_tags(row.getColumn(7).getString());
   result.rss_before_bytes = optional_int64(row.getColumn(8));
@@ -146,7 +149,7 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
   sql += " ORDER BY a.result, a.id";
   SQLite::Statement query(db, sql);
   query.bind(1, run);
-  StringCache text_of(db);
+  NameById text_of(db, "SELECT text FROM strings WHERE id = ?", "attachment name or type");
   Decoder decoder;
   PendingBodies pending;
   while (query.executeStep()) {
@@ -183,6 +186,7 @@ std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId r
   sql += k_order_clause;
   SQLite::Statement query(db, sql);
   query.bind(1, run);
+  NameById worker_name(db, "SELECT name FROM workers WHERE id = ?", "worker");
   std::vector<model::TestResult> results;
   std::unordered_map<std::int64_t, std::size_t> index_of;
   if (filter == ResultFilter::Failing) {
@@ -202,7 +206,7 @@ std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId r
     if (with_attachments) {
       index_of.emplace(query.getColumn(0).getInt64(), results.size());
     }
-    results.push_back(result_from_row(query));
+    results.push_back(result_from_row(query, worker_name));
   }
   if (with_attachments && !results.empty()) {
     attach(db, run, filter, results, index_of);
