@@ -189,19 +189,6 @@ std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId r
   NameById worker_name(db, "SELECT name FROM workers WHERE id = ?", "worker");
   std::vector<model::TestResult> results;
   std::unordered_map<std::int64_t, std::size_t> index_of;
-  if (filter == ResultFilter::Failing) {
-    // Sized once: growing by doubling moved and touched twice the memory (10,000 failures).
-    SQLite::Statement count(db, "SELECT count(*) FROM results INDEXED BY results_failing WHERE run = ? AND "
-                                "status IN (4, 6, 8)");
-    count.bind(1, run);
-    if (count.executeStep()) {
-      const auto failing = static_cast<std::size_t>(count.getColumn(0).getInt64());
-      results.reserve(failing);
-      if (with_attachments) {
-        index_of.reserve(failing);
-      }
-    }
-  }
   while (query.executeStep()) {
     if (with_attachments) {
       index_of.emplace(query.getColumn(0).getInt64(), results.size());
