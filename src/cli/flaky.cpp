@@ -114,7 +114,7 @@ void print_json_text(std::ostream& out, const std::vector<report::FlakeAssessmen
       text += first ? "\n" : ",\n";
       first = false;
       report::append_json(text, a, 4);
-      write_when_large(out, text);
+      util::write_when_large(out, text);
     }
     text += first ? "]" : "\n  ]";
   }

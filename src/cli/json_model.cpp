@@ -128,15 +128,6 @@ void print_json(std::ostream& out, const nlohmann::json& document)
   out << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
 }
 
-void write_when_large(std::ostream& out, std::string& text)
-{
-  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
-  if (text.size() >= k_flush_bytes) {
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    text.clear();
-  }
-}
-
 /// Results formatted as one block: about 150 KiB of text with a typical traceback each.
 constexpr std::size_t k_format_block = 128;
 

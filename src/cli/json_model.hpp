@@ -18,9 +18,6 @@ nlohmann::json to_json(const model::RunSummary& run);
 nlohmann::json to_json(const model::WorkerInfo& worker);
 /// Prints a JSON document followed by a newline; invalid UTF-8 in untrusted strings is replaced, not thrown.
 void print_json(std::ostream& out, const nlohmann::json& document);
-/// For documents written as text piece by piece: writes `text` to `out` and empties it once it
-/// holds a megabyte or more, so that memory stays bounded whatever the document's size.
-void write_when_large(std::ostream& out, std::string& text);
 /// Prints `head` (a JSON object) with one more member, `key`: the results, each an object with
 /// id, status, worker, sequence, start, stop, duration_seconds, tags, rss_before_bytes,
 /// rss_after_bytes and, when it has any, attachments (name, mime_type, text). The results are

@@ -1,7 +1,6 @@
 #include "run_printer.hpp"
 
-#include "json_model.hpp"
-
+#include "bisectr/util/json_text.hpp"
 #include "bisectr/util/units.hpp"
 
 #include <string>
@@ -45,7 +44,7 @@ void print_failures(std::ostream& out, const std::vector<model::TestResult>& fai
         text += '\n';
       }
     }
-    write_when_large(out, text);
+    util::write_when_large(out, text);
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
 }

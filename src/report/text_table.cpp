@@ -1,5 +1,7 @@
 #include "bisectr/report/text_table.hpp"
 
+#include "bisectr/util/json_text.hpp"
+
 #include <algorithm>
 #include <cstddef>
 #include <ostream>
@@ -69,16 +71,6 @@ void append_plain_row(std::string& line, const std::vector<std::string>& cells)
   line += '\n';
 }
 
-// Rows are gathered and written about a megabyte at a time: written cell by cell through the
-// stream, `flaky`'s 10,000 rows took 79 million instructions.
-void write_when_large(std::ostream& out, std::string& text)
-{
-  if (text.size() >= (std::size_t{1} << 20)) {
-    out.write(text.data(), static_cast<std::streamsize>(text.size()));
-    text.clear();
-  }
-}
-
 } // namespace
 
 TextTable::TextTable(std::vector<Column> columns) : m_columns(std::move(columns)) {}
@@ -98,12 +90,14 @@ void TextTable::write(std::ostream& out, TableStyle style) const
   for (const auto& column : m_columns) {
     headers.push_back(column.header);
   }
+  // Rows are gathered and written about a megabyte at a time: written cell by cell through the
+  // stream, `flaky`'s 10,000 rows took 79 million instructions.
   std::string text;
   if (style == TableStyle::Plain) {
     append_plain_row(text, headers);
     for (const auto& row : m_rows) {
       append_plain_row(text, row);
-      write_when_large(out, text);
+      util::write_when_large(out, text);
     }
   } else {
     std::vector<std::size_t> widths(m_columns.size(), 0);
@@ -116,7 +110,7 @@ void TextTable::write(std::ostream& out, TableStyle style) const
     append_aligned_row(text, m_columns, headers, widths);
     for (const auto& row : m_rows) {
       append_aligned_row(text, m_columns, row, widths);
-      write_when_large(out, text);
+      util::write_when_large(out, text);
     }
   }
   out.write(text.data(), static_cast<std::streamsize>(text.size()));

@@ -4,6 +4,7 @@
 #include <bit>
 #include <charconv>
 #include <cstring>
+#include <ostream>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -260,6 +261,15 @@ void append_json_key(std::string& out, int indent, std::string_view key, bool fi
   out.append(static_cast<std::size_t>(indent), ' ');
   append_json_string(out, key);
   out += ": ";
+}
+
+void write_when_large(std::ostream& out, std::string& text)
+{
+  constexpr std::size_t k_flush_bytes = std::size_t{1} << 20;
+  if (text.size() >= k_flush_bytes) {
+    out.write(text.data(), static_cast<std::streamsize>(text.size()));
+    text.clear();
+  }
 }
 
 } // namespace bisectr::util

@@ -31,6 +31,17 @@ void seed_run(const std::filesystem::path& file, int total, int failed, const st
           "VALUES " + summaries);
 }
 
+// The details of SQLite's plan for `sql`, one step after another.
+std::string query_plan(SQLite::Database& db, const std::string& sql)
+{
+  SQLite::Statement plan(db, "EXPLAIN QUERY PLAN " + sql);
+  std::string details;
+  while (plan.executeStep()) {
+    details += plan.getColumn(3).getString() + ";";
+  }
+  return details;
+}
+
 } // namespace
 
 TEST_CASE("repository::migrate")
@@ -194,13 +205,9 @@ TEST_CASE("repository::migrate")
     // The failure's name was copied beside its id; the passing result has none.
     CHECK(db.execAndGet("SELECT test_name FROM results WHERE id = 2").getString() == "victim");
     CHECK(db.execAndGet("SELECT test_name IS NULL FROM results WHERE id = 1").getInt() == 1);
-    SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, status, tags, previous_test, test_name FROM results "
-                               "WHERE run = 1 AND status IN (4, 6, 8)");
-    std::string details;
-    while (plan.executeStep()) {
-      details += plan.getColumn(3).getString() + ";";
-    }
-    CHECK(details.find("COVERING INDEX results_failing") != std::string::npos);
+    CHECK(query_plan(db, "SELECT test, status, tags, previous_test, test_name FROM results "
+                         "WHERE run = 1 AND status IN (4, 6, 8)")
+              .find("COVERING INDEX results_failing") != std::string::npos);
   }
   SUBCASE("version 9 keeps each failure's predecessor's name in the failing index; new runs write it")
   {
@@ -215,13 +222,9 @@ TEST_CASE("repository::migrate")
       CHECK(db.execAndGet("SELECT previous_name FROM results WHERE id = 3").getString() == "setter");
       CHECK(db.execAndGet("SELECT previous_name IS NULL FROM results WHERE id = 1").getInt() == 1);  // ran first
       CHECK(db.execAndGet("SELECT previous_name IS NULL FROM results WHERE id = 2").getInt() == 1);  // passed
-      SQLite::Statement plan(db, "EXPLAIN QUERY PLAN SELECT test, worker, previous_test, test_name, previous_name "
-                                 "FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)");
-      std::string details;
-      while (plan.executeStep()) {
-        details += plan.getColumn(3).getString() + ";";
-      }
-      CHECK(details.find("COVERING INDEX results_failing") != std::string::npos);
+      CHECK(query_plan(db, "SELECT test, worker, previous_test, test_name, previous_name "
+                           "FROM results INDEXED BY results_failing WHERE status IN (4, 6, 8)")
+                .find("COVERING INDEX results_failing") != std::string::npos);
     }
     const auto failed = repo->history().failed_test_stats({});
     REQUIRE(failed.tests.size() == 2);

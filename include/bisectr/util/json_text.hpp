@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,5 +25,9 @@ void append_json_number(std::string& out, std::optional<std::int64_t> value);
 /// Appends an object member's key as nlohmann's dump(indent) lays it out: a comma unless it is the
 /// first member, a new line, `indent` spaces, then `"key": `.
 void append_json_key(std::string& out, int indent, std::string_view key, bool first = false);
+
+/// For documents written as text piece by piece: writes `text` to `out` and empties it once it
+/// holds a megabyte or more, so that memory stays bounded whatever the document's size.
+void write_when_large(std::ostream& out, std::string& text);
 
 } // namespace bisectr::util
