@@ -17,7 +17,7 @@ constexpr double k_search_budget = 0.25;   // runs per search trial = ceil(0.25 
 constexpr double k_pair_open_mass = 0.99;  // pairs open when this much singles mass is in
 constexpr std::size_t k_pair_open_top = 100; // ... the top this many candidates
 constexpr double k_pair_pool_mass = 0.999;   // the pool: the top candidates holding this much
-constexpr std::size_t k_reproduce_rounds = 8; // the reproduction budget is spread over this many rounds
+constexpr std::size_t k_reproduce_rounds = 32; // the reproduction budget is spread over this many rounds
 constexpr double k_min_q = 0.003;
 constexpr double k_deterministic_q = 0.9; // from this q_hat on, verification credits the search's runs too
 constexpr double k_verify_level = 0.8; // verification budgets use the low end of this interval of q
@@ -25,6 +25,9 @@ constexpr double k_max_q = 0.995;
 constexpr std::size_t k_probe_every = 3;  // beyond max_pair_candidates, every third search trial is a pair probe
 constexpr double k_probe_share = 0.7;     // ... holding each candidate of the failure pool with this probability
 constexpr std::size_t k_pool_failures = 5; // ... and the pairs open over that pool after this many failing trials
+constexpr std::size_t k_balance_cap = 4;
+constexpr std::size_t k_random_every = 3; // with one worker, every third search trial is random
+constexpr std::size_t k_one_failure_budget = 3; // above this budget a check expecting failures needs two   // a parallel search trial runs at most this many times its budget
 
 std::uint64_t splitmix(std::uint64_t x)
 {
@@ -43,12 +46,12 @@ std::size_t ceil_div(std::size_t a, std::size_t b)
 
 bool Engine::Check::resolved() const
 {
-  return failures > 0 || runs >= budget;
+  return failures >= (expect_failure ? needed : 1) || runs >= budget;
 }
 
 bool Engine::Check::passed() const
 {
-  return expect_failure ? failures > 0 : (failures == 0 && runs >= budget);
+  return expect_failure ? failures >= needed : (failures == 0 && runs >= budget);
 }
 
 Engine::Engine(Problem problem, Options options)
@@ -173,7 +176,7 @@ std::vector<TrialRequest> Engine::plan_reproduce() const
 
 Engine::Verification Engine::make_verification(const Members& target, std::size_t budget) const
 {
-  Verification verification{target, {}};
+  Verification verification{target, {}, budget};
   // Earlier runs of the same subset count towards a check that must pass, unless any failed, but
   // for a flaky victim only those of the reproduce and control trials: they were planned before
   // any suspect led. Search trials are chosen because they split off the leader, and their passes
@@ -206,21 +209,34 @@ Engine::Verification Engine::make_verification(const Members& target, std::size_
     }
     return rest;
   };
+  // A check that expects failures asks for two of a flaky victim (a one-failure budget over 3
+  // runs: q_low under 0.63 at c = 0.95). Background failures (q0 = q/20) passed a first failure
+  // too often: one of two needed polluters was named alone, or the victim "failed on its own"
+  // (n = 500, q = 1/3, k = 2, noise: 6 of 50 wrong). Two failures in the budget for two, at a
+  // twentieth of the rate, happen 2-6% of the time.
+  auto expecting = [&](std::vector<std::size_t> subset) {
+    Check check{std::move(subset), true, budget, 0, 0, 1};
+    if (budget > k_one_failure_budget) {
+      check.needed = 2;
+      check.budget = runs_to_fail_twice(budget, m_options.confidence);
+    }
+    return check;
+  };
   if (!m_options.inverse) {
     // Sufficient: the members make the victim fail. Needed: without any one of them it passes
     // (for a single culprit, the victim alone passes).
-    verification.checks.push_back({target, true, budget, 0, 0});
+    verification.checks.push_back(expecting(target));
     for (std::size_t k = 0; !target.empty() && k < target.size(); ++k) {
       std::vector<std::size_t> rest = target;
       rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
       verification.checks.push_back(credit({rest, false, budget, 0, 0}));
     }
   } else if (target.empty()) {
-    verification.checks.push_back({full_order(), true, budget, 0, 0});
+    verification.checks.push_back(expecting(full_order()));
   } else {
     // Removing any one member makes the victim fail; with all of them present it passes.
     for (std::size_t member : target) {
-      verification.checks.push_back({without({member}), true, budget, 0, 0});
+      verification.checks.push_back(expecting(without({member})));
     }
     verification.checks.push_back(credit({full_order(), false, budget, 0, 0}));
   }
@@ -252,7 +268,7 @@ std::vector<TrialRequest> Engine::plan_verification(const Verification& verifica
       request.round = next_round();
       request.target = verification.target;
       request.check = open[n];
-      request.check_runs = verification.checks.front().budget; // the base budget it was built from
+      request.check_runs = verification.budget; // the base budget it was built from
       request.expect_failure = check.expect_failure;
       batch.push_back(std::move(request));
     }
@@ -276,7 +292,15 @@ std::vector<TrialRequest> Engine::plan_search()
   for (auto it = m_trials.rbegin(); it != m_trials.rend() && previous == nullptr; ++it) {
     previous = it->request.kind == TrialKind::Search ? &it->request.subset : nullptr;
   }
-  bool first = true;
+  // The first slot takes the best prefix by mass. With one worker, every k_random_every-th search
+  // trial takes a weighted random order instead, as the other slots of a parallel round do: alone,
+  // the best prefixes kept trying a leading single, alone or with one more, and one search ran
+  // into the run cap (n = 64, q = 1/10, k = 2 with noise, seed 8182).
+  std::size_t searches = 0;
+  for (const Trial& trial : m_trials) {
+    searches += trial.request.kind == TrialKind::Search ? 1 : 0;
+  }
+  bool first = m_options.parallel > 1 || searches % k_random_every != k_random_every - 1;
   if (probe_pairs()) {
     // Too many candidates to model every pair from the start: the singles model cannot see two
     // polluters that are both needed (its prefixes keep leaving one out, and n = 5,000 searches
@@ -304,10 +328,28 @@ std::vector<TrialRequest> Engine::plan_search()
     first = false;
     batch.push_back({std::move(choice.subset), budget, TrialKind::Search, next_round(), {}, 0, 0, true});
   }
+  balance(batch);
   for (TrialRequest& request : batch) {
     request.max_runs = cap_budget(request.max_runs, batch.size());
   }
   return batch;
+}
+
+void Engine::balance(std::vector<TrialRequest>& batch) const
+{
+  // The trials of a round run side by side and the round lasts as long as the costliest one: a
+  // cheaper subset gets more runs, up to that trial's seconds (at most k_balance_cap times its
+  // budget), so that no worker idles.
+  double longest = 0.0;
+  for (const TrialRequest& request : batch) {
+    longest = std::max(longest, static_cast<double>(request.max_runs) * run_seconds(m_problem, request.subset));
+  }
+  for (TrialRequest& request : batch) {
+    double each = std::max(run_seconds(m_problem, request.subset), 1e-9);
+    double most = static_cast<double>(request.max_runs * k_balance_cap);
+    double fits = std::floor(longest / each);
+    request.max_runs = std::max(request.max_runs, static_cast<std::size_t>(std::min(most, fits)));
+  }
 }
 
 bool Engine::probe_pairs() const

@@ -55,6 +55,20 @@ std::size_t runs_to_reproduce(double q, double confidence)
   return std::max<std::size_t>(1, static_cast<std::size_t>(runs));
 }
 
+std::size_t runs_to_fail_twice(std::size_t one_failure_runs, double confidence)
+{
+  double q = 1.0 - std::pow(1.0 - confidence, 1.0 / static_cast<double>(std::max<std::size_t>(1, one_failure_runs)));
+  if (q >= 1.0) {
+    return 2;
+  }
+  // P(at least 2 failures in n runs) = 1 - (1-q)^n - n q (1-q)^(n-1) grows with n.
+  std::size_t n = std::max<std::size_t>(2, one_failure_runs);
+  while (binomial_tail(2, n, q) < confidence && n < 1000000) {
+    ++n;
+  }
+  return n;
+}
+
 Interval jeffreys_interval(std::uint64_t failures, std::uint64_t passes, double level)
 {
   boost::math::beta_distribution<double> beta(static_cast<double>(failures) + 0.5, static_cast<double>(passes) + 0.5);

@@ -29,6 +29,27 @@ bool same_requests(const std::vector<bisect::TrialRequest>& a, const std::vector
   return true;
 }
 
+/// A seeded simulated scenario, its probe and an engine over it.
+struct Simulated
+{
+  test::Scenario scenario;
+  test::SimulatedProbe probe;
+  bisect::Engine engine;
+  Simulated(const test::ScenarioSpec& spec, std::uint64_t probe_seed, const bisect::Options& options)
+      : scenario(test::make_scenario(spec)), probe(scenario, probe_seed), engine(scenario.problem, options)
+  {
+  }
+  /// Runs a round through the probe and records it.
+  void run(const std::vector<bisect::TrialRequest>& batch)
+  {
+    std::vector<bisect::TrialResult> results;
+    for (const bisect::TrialRequest& request : batch) {
+      results.push_back(probe.run(request));
+    }
+    engine.record_round(batch, results);
+  }
+};
+
 } // namespace
 
 TEST_CASE("bisect::Engine::plan")
@@ -43,7 +64,7 @@ TEST_CASE("bisect::Engine::plan")
     for (const bisect::TrialRequest& request : batch) {
       CHECK(request.kind == bisect::TrialKind::Reproduce);
       CHECK(request.subset.size() == 10);
-      CHECK(request.max_runs == 10); // ceil(299 / (8 * 4))
+      CHECK(request.max_runs == 3); // ceil(299 / (32 * 4)): a failure in one copy ends the phase soon
     }
     CHECK(engine.progress().phase == bisect::Phase::Reproduce);
   }
@@ -100,15 +121,11 @@ TEST_CASE("bisect::Engine::record")
   {
     bisect::Options options;
     options.max_runs = 20;
-    test::Scenario scenario = test::make_scenario({64, 1, 0.1, false, false, 1.0, 3});
-    test::SimulatedProbe probe(scenario, 5);
-    bisect::Engine engine(scenario.problem, options);
-    while (!engine.done()) {
-      for (const bisect::TrialRequest& request : engine.plan()) {
-        engine.record(request, probe.run(request));
-      }
+    Simulated sim({64, 1, 0.1, false, false, 1.0, 3}, 5, options);
+    while (!sim.engine.done()) {
+      sim.run(sim.engine.plan());
     }
-    bisect::Verdict verdict = engine.verdict();
+    bisect::Verdict verdict = sim.engine.verdict();
     CHECK(verdict.kind == bisect::VerdictKind::Exhausted);
     CHECK(verdict.runs <= 20);
     CHECK(!verdict.suspects.empty());
@@ -168,6 +185,66 @@ TEST_CASE("bisect::Engine::record")
         CHECK(verdict.runs < 2000);
       }
     }
+  }
+  SUBCASE("a flaky victim's sufficiency check needs two failures")
+  {
+    // One failure passed it before, and background failures (q0 = q/20) then named one of two
+    // needed polluters alone. Drive a flaky search to its first verification, then feed it.
+    Simulated sim({16, 1, 0.3, false, false, 1.0, 11}, 12, {});
+    bisect::Engine& engine = sim.engine;
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    while (!engine.done() && batch.front().kind != bisect::TrialKind::Verify) {
+      sim.run(batch);
+      batch = engine.plan();
+    }
+    REQUIRE(batch.front().kind == bisect::TrialKind::Verify);
+    const bisect::TrialRequest first = batch.front();
+    REQUIRE(first.expect_failure);
+    REQUIRE(first.check_runs > 3); // the one-failure budget of a flaky victim
+    CHECK(first.max_runs > first.check_runs); // sized for two failures
+    engine.record(first, {1, 1, 1.0});
+    bisect::TrialRequest again = engine.plan().front();
+    CHECK(again.kind == bisect::TrialKind::Verify);
+    CHECK(again.check == first.check);
+    CHECK(again.subset == first.subset);
+    CHECK(again.max_runs == first.max_runs - 1);
+    engine.record(again, {1, 1, 1.0});
+    bisect::TrialRequest next = engine.plan().front();
+    CHECK(next.kind == bisect::TrialKind::Verify);
+    CHECK(next.check != first.check); // on to the check that the victim passes without them
+    CHECK(!next.expect_failure);
+  }
+  SUBCASE("a parallel round gives its cheaper trials more runs, up to the costliest one's seconds")
+  {
+    bisect::Options options;
+    options.parallel = 4;
+    Simulated sim({200, 1, 0.05, false, false, 1.0, 21}, 22, options);
+    const test::Scenario& scenario = sim.scenario;
+    std::vector<bisect::TrialRequest> batch = sim.engine.plan();
+    while (batch.front().kind == bisect::TrialKind::Reproduce) {
+      sim.run(batch);
+      batch = sim.engine.plan();
+    }
+    sim.run(batch); // the round with the control
+    batch = sim.engine.plan();
+    REQUIRE(batch.size() == 4);
+    std::size_t fewest = batch.front().max_runs;
+    double longest = 0.0;
+    for (const bisect::TrialRequest& request : batch) {
+      REQUIRE(request.kind == bisect::TrialKind::Search);
+      fewest = std::min(fewest, request.max_runs);
+      longest = std::max(longest, bisect::run_seconds(scenario.problem, request.subset));
+    }
+    bool any_longer = false;
+    for (const bisect::TrialRequest& request : batch) {
+      double each = bisect::run_seconds(scenario.problem, request.subset);
+      CHECK(request.max_runs <= 4 * fewest);
+      // No trial's budget lasts longer than the costliest trial's, unless it has only the base budget.
+      CHECK((request.max_runs == fewest || static_cast<double>(request.max_runs) * each <=
+                                               static_cast<double>(fewest) * longest + 1e-9));
+      any_longer = any_longer || request.max_runs > fewest;
+    }
+    CHECK(any_longer);
   }
   SUBCASE("a round with fewer results than trials is an error")
   {

@@ -40,6 +40,15 @@ TEST_CASE("bisect::runs_to_reproduce")
   CHECK(runs_to_reproduce(0.01, 0.95) == 299);
 }
 
+TEST_CASE("bisect::runs_to_fail_twice")
+{
+  // Checked against 1 - (1-q)^n - n q (1-q)^(n-1) >= 0.95 in Python, q = 1 - 0.05^(1/base).
+  CHECK(runs_to_fail_twice(1, 0.95) == 3);     // q = 0.95: 0.9927 at 3 runs, 0.9025 at 2
+  CHECK(runs_to_fail_twice(5, 0.95) == 9);     // q = 0.4507: 0.9618 at 9, 0.9373 at 8
+  CHECK(runs_to_fail_twice(89, 0.95) == 142);  // q = 0.0331: 0.95078 at 142, 0.94939 at 141
+  CHECK(runs_to_fail_twice(299, 0.95) == 474); // q = 0.00997: 0.950009 at 474
+}
+
 TEST_CASE("bisect::jeffreys_interval")
 {
   SUBCASE("no failures: the interval starts at zero")

@@ -58,6 +58,7 @@ private:
     std::size_t budget = 0;
     std::size_t runs = 0;
     std::size_t failures = 0;
+    std::size_t needed = 1; ///< failures that pass a check expecting them
     bool resolved() const;
     bool passed() const;
   };
@@ -65,6 +66,7 @@ private:
   {
     Members target;
     std::vector<Check> checks;
+    std::size_t budget = 0; ///< the one-failure budget the checks were built from
   };
 
   std::vector<std::size_t> full_order() const;
@@ -80,6 +82,8 @@ private:
   /// failing_trials). A culprit set whose members are all needed lies in it, unless background
   /// failures misled it.
   std::vector<std::size_t> failure_pool(std::size_t* failing_trials = nullptr) const;
+  /// Gives a parallel round's cheaper trials more runs, so that they last as long as the costliest.
+  void balance(std::vector<TrialRequest>& batch) const;
   /// Whether a search round starts with a pair probe (see plan_search).
   bool probe_pairs() const;
   void add_trial(const TrialRequest& request, const TrialResult& result);

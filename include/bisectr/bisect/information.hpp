@@ -28,6 +28,10 @@ double information_bound_runs(std::size_t hypotheses, double q, double q0, doubl
 /// ceil(ln(1 - c) / ln(1 - q)), at least 1.
 std::size_t runs_to_reproduce(double q, double confidence);
 
+/// Runs after which two failures are seen with the given confidence, at the lowest rate q for
+/// which `one_failure_runs` runs see one (1 - q = (1 - c)^(1 / one_failure_runs)).
+std::size_t runs_to_fail_twice(std::size_t one_failure_runs, double confidence);
+
 /// Central interval of the Jeffreys posterior Beta(f + 1/2, p + 1/2) of a failure rate.
 Interval jeffreys_interval(std::uint64_t failures, std::uint64_t passes, double level);
 
