@@ -25,9 +25,9 @@ constexpr double k_max_q = 0.995;
 constexpr std::size_t k_probe_every = 3;  // beyond max_pair_candidates, every third search trial is a pair probe
 constexpr double k_probe_share = 0.7;     // ... holding each candidate of the failure pool with this probability
 constexpr std::size_t k_pool_failures = 5; // ... and the pairs open over that pool after this many failing trials
-constexpr std::size_t k_balance_cap = 4;
-constexpr std::size_t k_random_every = 3; // with one worker, every third search trial is random
-constexpr std::size_t k_one_failure_budget = 3; // above this budget a check expecting failures needs two   // a parallel search trial runs at most this many times its budget
+constexpr std::size_t k_balance_cap = 4;   // a parallel search trial runs at most this many times its budget
+constexpr std::size_t k_random_every = 3;  // with one worker, every third search trial is random
+constexpr std::size_t k_one_failure_budget = 3; // above this budget a check expecting failures needs two
 
 std::uint64_t splitmix(std::uint64_t x)
 {
@@ -156,10 +156,7 @@ std::vector<TrialRequest> Engine::plan_reproduce() const
 {
   // Short rounds of K copies: stop soon after the first failure, so K workers cut the wall time
   // without multiplying the runs.
-  std::size_t made = 0;
-  for (const Trial& trial : m_trials) {
-    made += trial.request.kind == TrialKind::Reproduce ? trial.result.runs : 0;
-  }
+  std::size_t made = runs_of(TrialKind::Reproduce);
   std::size_t total = runs_to_reproduce(m_options.q_floor, m_options.confidence);
   std::size_t left = total - std::min(total, made);
   std::size_t copies = std::min(m_options.parallel, std::max<std::size_t>(1, left));
@@ -282,9 +279,7 @@ std::vector<TrialRequest> Engine::plan_search()
   double q = q_plan();
   std::size_t budget = static_cast<std::size_t>(std::ceil(k_search_budget / q));
   std::vector<TrialRequest> batch;
-  bool control_done = std::any_of(m_trials.begin(), m_trials.end(),
-                                  [](const Trial& t) { return t.request.kind == TrialKind::Control; });
-  if (!control_done) {
+  if (trials_of(TrialKind::Control) == 0) {
     batch.push_back({control_subset(), budget, TrialKind::Control, next_round(), {}, 0, 0, true});
   }
   std::vector<double> mass = marginals(m_set, posterior());
@@ -296,11 +291,7 @@ std::vector<TrialRequest> Engine::plan_search()
   // trial takes a weighted random order instead, as the other slots of a parallel round do: alone,
   // the best prefixes kept trying a leading single, alone or with one more, and one search ran
   // into the run cap (n = 64, q = 1/10, k = 2 with noise, seed 8182).
-  std::size_t searches = 0;
-  for (const Trial& trial : m_trials) {
-    searches += trial.request.kind == TrialKind::Search ? 1 : 0;
-  }
-  bool first = m_options.parallel > 1 || searches % k_random_every != k_random_every - 1;
+  bool first = m_options.parallel > 1 || trials_of(TrialKind::Search) % k_random_every != k_random_every - 1;
   if (probe_pairs()) {
     // Too many candidates to model every pair from the start: the singles model cannot see two
     // polluters that are both needed (its prefixes keep leaving one out, and n = 5,000 searches
@@ -357,11 +348,22 @@ bool Engine::probe_pairs() const
   if (m_options.inverse || m_set.pairs_open() || m_set.candidates() <= m_options.max_pair_candidates) {
     return false;
   }
-  std::size_t searches = 0;
+  return trials_of(TrialKind::Search) % k_probe_every == k_probe_every - 1;
+}
+
+std::size_t Engine::trials_of(TrialKind kind) const
+{
+  return static_cast<std::size_t>(
+      std::count_if(m_trials.begin(), m_trials.end(), [kind](const Trial& trial) { return trial.request.kind == kind; }));
+}
+
+std::size_t Engine::runs_of(TrialKind kind) const
+{
+  std::size_t runs = 0;
   for (const Trial& trial : m_trials) {
-    searches += trial.request.kind == TrialKind::Search ? 1 : 0;
+    runs += trial.request.kind == kind ? trial.result.runs : 0;
   }
-  return searches % k_probe_every == k_probe_every - 1;
+  return runs;
 }
 
 std::vector<std::size_t> Engine::failure_pool(std::size_t* failing_trials) const
@@ -490,10 +492,7 @@ void Engine::add_trial(const TrialRequest& request, const TrialResult& result)
     return;
   }
   if (request.kind == TrialKind::Reproduce && m_phase == Phase::Reproduce) {
-    std::size_t made = 0;
-    for (const Trial& trial : m_trials) {
-      made += trial.request.kind == TrialKind::Reproduce ? trial.result.runs : 0;
-    }
+    std::size_t made = runs_of(TrialKind::Reproduce);
     if (result.failures > 0) {
       m_phase = Phase::Search;
     } else if (made >= runs_to_reproduce(m_options.q_floor, m_options.confidence)) {

@@ -86,6 +86,9 @@ private:
   void balance(std::vector<TrialRequest>& batch) const;
   /// Whether a search round starts with a pair probe (see plan_search).
   bool probe_pairs() const;
+  /// The recorded trials of a kind, and their runs.
+  std::size_t trials_of(TrialKind kind) const;
+  std::size_t runs_of(TrialKind kind) const;
   void add_trial(const TrialRequest& request, const TrialResult& result);
   void add_verify(const TrialRequest& request, const TrialResult& result);
   void settle_verification();
