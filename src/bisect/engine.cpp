@@ -2,6 +2,7 @@
 
 #include "bisectr/bisect/information.hpp"
 #include "bisectr/bisect/planner.hpp"
+#include "engine_support.hpp"
 #include "bisectr/util/error.hpp"
 
 #include <algorithm>
@@ -19,7 +20,6 @@ constexpr std::size_t k_pair_open_top = 100; // ... the top this many candidates
 constexpr double k_pair_pool_mass = 0.999;   // the pool: the top candidates holding this much
 constexpr std::size_t k_reproduce_rounds = 32; // the reproduction budget is spread over this many rounds
 constexpr double k_min_q = 0.003;
-constexpr double k_deterministic_q = 0.9; // from this q_hat on, verification credits the search's runs too
 constexpr double k_verify_level = 0.8; // verification budgets use the low end of this interval of q
 constexpr double k_max_q = 0.995;
 constexpr std::size_t k_probe_every = 3;  // beyond max_pair_candidates, every third search trial is a pair probe
@@ -27,7 +27,6 @@ constexpr double k_probe_share = 0.7;     // ... holding each candidate of the f
 constexpr std::size_t k_pool_failures = 5; // ... and the pairs open over that pool after this many failing trials
 constexpr std::size_t k_balance_cap = 4;   // a parallel search trial runs at most this many times its budget
 constexpr std::size_t k_random_every = 3;  // with one worker, every third search trial is random
-constexpr std::size_t k_one_failure_budget = 3; // above this budget a check expecting failures needs two
 
 std::uint64_t splitmix(std::uint64_t x)
 {
@@ -37,22 +36,7 @@ std::uint64_t splitmix(std::uint64_t x)
   return x ^ (x >> 31);
 }
 
-std::size_t ceil_div(std::size_t a, std::size_t b)
-{
-  return (a + b - 1) / b;
-}
-
 } // namespace
-
-bool Engine::Check::resolved() const
-{
-  return failures >= (expect_failure ? needed : 1) || runs >= budget;
-}
-
-bool Engine::Check::passed() const
-{
-  return expect_failure ? failures >= needed : (failures == 0 && runs >= budget);
-}
 
 Engine::Engine(Problem problem, Options options)
     : m_problem(std::move(problem)), m_options(options),
@@ -160,115 +144,13 @@ std::vector<TrialRequest> Engine::plan_reproduce() const
   std::size_t total = runs_to_reproduce(m_options.q_floor, m_options.confidence);
   std::size_t left = total - std::min(total, made);
   std::size_t copies = std::min(m_options.parallel, std::max<std::size_t>(1, left));
-  std::size_t each = std::min(ceil_div(total, k_reproduce_rounds * m_options.parallel), ceil_div(left, copies));
+  std::size_t each = std::min(detail::ceil_div(total, k_reproduce_rounds * m_options.parallel), detail::ceil_div(left, copies));
   std::vector<TrialRequest> batch(copies);
   for (TrialRequest& request : batch) {
     request.subset = reproducing_subset();
     request.max_runs = cap_budget(std::max<std::size_t>(1, each), copies);
     request.kind = TrialKind::Reproduce;
     request.round = next_round();
-  }
-  return batch;
-}
-
-Engine::Verification Engine::make_verification(const Members& target, std::size_t budget) const
-{
-  Verification verification{target, {}, budget};
-  // Earlier runs of the same subset count towards a check that must pass, unless any failed, but
-  // for a flaky victim only those of the reproduce and control trials: they were planned before
-  // any suspect led. Search trials are chosen because they split off the leader, and their passes
-  // are what made it lead: crediting them named a wrong single culprit for a victim failing on its
-  // own (n = 64, q = 1/30: 87.5% right). At q = 1/3 the leader's own failures put the estimate
-  // above the 0.5 that used to mark "flaky", search trials were credited, and 7% of such victims
-  // got a culprit (n = 64, 200 scenarios: 93.0% right; 96.5% with this limit). A pass of a
-  // deterministic victim (q = 1) is no accident: there the search's runs still count.
-  const bool deterministic = q_plan() >= k_deterministic_q;
-  auto credit = [this, deterministic](Check check) {
-    std::size_t runs = 0;
-    bool failed = false;
-    for (const Trial& trial : m_trials) {
-      const bool unbiased = trial.request.kind == TrialKind::Reproduce || trial.request.kind == TrialKind::Control ||
-                            (deterministic && trial.request.kind == TrialKind::Search);
-      if (unbiased && trial.request.subset == check.subset) {
-        runs += trial.result.runs;
-        failed = failed || trial.result.failures > 0;
-      }
-    }
-    check.runs = failed ? 0 : std::min(runs, check.budget);
-    return check;
-  };
-  auto without = [this](std::vector<std::size_t> removed) {
-    std::vector<std::size_t> rest;
-    for (std::size_t i : full_order()) {
-      if (std::find(removed.begin(), removed.end(), i) == removed.end()) {
-        rest.push_back(i);
-      }
-    }
-    return rest;
-  };
-  // A check that expects failures asks for two of a flaky victim (a one-failure budget over 3
-  // runs: q_low under 0.63 at c = 0.95). Background failures (q0 = q/20) passed a first failure
-  // too often: one of two needed polluters was named alone, or the victim "failed on its own"
-  // (n = 500, q = 1/3, k = 2, noise: 6 of 50 wrong). Two failures in the budget for two, at a
-  // twentieth of the rate, happen 2-6% of the time.
-  auto expecting = [&](std::vector<std::size_t> subset) {
-    Check check{std::move(subset), true, budget, 0, 0, 1};
-    if (budget > k_one_failure_budget) {
-      check.needed = 2;
-      check.budget = runs_to_fail_twice(budget, m_options.confidence);
-    }
-    return check;
-  };
-  if (!m_options.inverse) {
-    // Sufficient: the members make the victim fail. Needed: without any one of them it passes
-    // (for a single culprit, the victim alone passes).
-    verification.checks.push_back(expecting(target));
-    for (std::size_t k = 0; !target.empty() && k < target.size(); ++k) {
-      std::vector<std::size_t> rest = target;
-      rest.erase(rest.begin() + static_cast<std::ptrdiff_t>(k));
-      verification.checks.push_back(credit({rest, false, budget, 0, 0}));
-    }
-  } else if (target.empty()) {
-    verification.checks.push_back(expecting(full_order()));
-  } else {
-    // Removing any one member makes the victim fail; with all of them present it passes.
-    for (std::size_t member : target) {
-      verification.checks.push_back(expecting(without({member})));
-    }
-    verification.checks.push_back(credit({full_order(), false, budget, 0, 0}));
-  }
-  return verification;
-}
-
-std::vector<TrialRequest> Engine::plan_verification(const Verification& verification) const
-{
-  std::vector<std::size_t> open;
-  for (std::size_t k = 0; k < verification.checks.size(); ++k) {
-    if (!verification.checks[k].resolved()) {
-      open.push_back(k);
-    }
-  }
-  std::vector<std::size_t> copies(open.size(), 0);
-  for (std::size_t slot = 0; slot < std::max(m_options.parallel, std::size_t{1}); ++slot) {
-    copies[slot % open.size()] += 1;
-  }
-  std::vector<TrialRequest> batch;
-  for (std::size_t n = 0; n < open.size(); ++n) {
-    const Check& check = verification.checks[open[n]];
-    std::size_t left = check.budget - std::min(check.budget, check.runs);
-    std::size_t count = std::min(copies[n], std::max<std::size_t>(1, left));
-    for (std::size_t c = 0; c < count; ++c) {
-      TrialRequest request;
-      request.subset = check.subset;
-      request.max_runs = cap_budget(ceil_div(std::max<std::size_t>(1, left), count), m_options.parallel);
-      request.kind = TrialKind::Verify;
-      request.round = next_round();
-      request.target = verification.target;
-      request.check = open[n];
-      request.check_runs = verification.budget; // the base budget it was built from
-      request.expect_failure = check.expect_failure;
-      batch.push_back(std::move(request));
-    }
   }
   return batch;
 }
@@ -503,49 +385,6 @@ void Engine::add_trial(const TrialRequest& request, const TrialResult& result)
   } else if (request.kind == TrialKind::Verify) {
     add_verify(request, result);
   }
-}
-
-void Engine::add_verify(const TrialRequest& request, const TrialResult& result)
-{
-  if (!m_verification || m_verification->target != request.target) {
-    m_verification = make_verification(request.target, request.check_runs);
-  }
-  if (request.check >= m_verification->checks.size()) {
-    throw util::Error("bisect verification trial names an unknown check");
-  }
-  Check& check = m_verification->checks[request.check];
-  check.runs += result.runs;
-  check.failures += result.failures;
-  m_phase = Phase::Verify;
-}
-
-void Engine::settle_verification()
-{
-  if (!m_verification) {
-    return;
-  }
-  bool all_passed = true;
-  bool any_failed = false;
-  for (const Check& each : m_verification->checks) {
-    any_failed = any_failed || (each.resolved() && !each.passed());
-    all_passed = all_passed && each.resolved() && each.passed();
-  }
-  if (!any_failed && !all_passed) {
-    return;
-  }
-  // The checks' own runs must also leave the hypothesis at the confidence, or the search goes on.
-  std::size_t h = m_set.index_of(m_verification->target);
-  if (all_passed && h < m_set.size() && posterior().weights[h] >= m_options.confidence) {
-    Members target = m_verification->target;
-    VerdictKind kind = target.empty() ? VerdictKind::FailsAlone : VerdictKind::Found;
-    m_verification.reset();
-    finish(kind, std::move(target));
-    return;
-  }
-  m_verification.reset();
-  ++m_failed_verifications;
-  m_search_since_failure = 0;
-  m_phase = Phase::Search;
 }
 
 void Engine::finish(VerdictKind kind, Members members)
