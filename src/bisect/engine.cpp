@@ -2,8 +2,8 @@
 
 #include "bisectr/bisect/information.hpp"
 #include "bisectr/bisect/planner.hpp"
-#include "engine_support.hpp"
 #include "bisectr/util/error.hpp"
+#include "engine_support.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -144,7 +144,8 @@ std::vector<TrialRequest> Engine::plan_reproduce() const
   std::size_t total = runs_to_reproduce(m_options.q_floor, m_options.confidence);
   std::size_t left = total - std::min(total, made);
   std::size_t copies = std::min(m_options.parallel, std::max<std::size_t>(1, left));
-  std::size_t each = std::min(detail::ceil_div(total, k_reproduce_rounds * m_options.parallel), detail::ceil_div(left, copies));
+  std::size_t each =
+      std::min(detail::ceil_div(total, k_reproduce_rounds * m_options.parallel), detail::ceil_div(left, copies));
   std::vector<TrialRequest> batch(copies);
   for (TrialRequest& request : batch) {
     request.subset = reproducing_subset();
@@ -235,8 +236,8 @@ bool Engine::probe_pairs() const
 
 std::size_t Engine::trials_of(TrialKind kind) const
 {
-  return static_cast<std::size_t>(
-      std::count_if(m_trials.begin(), m_trials.end(), [kind](const Trial& trial) { return trial.request.kind == kind; }));
+  return static_cast<std::size_t>(std::count_if(m_trials.begin(), m_trials.end(),
+                                                [kind](const Trial& trial) { return trial.request.kind == kind; }));
 }
 
 std::size_t Engine::runs_of(TrialKind kind) const
