@@ -13,6 +13,7 @@ namespace {
 
 constexpr double k_low_mass = 0.15;
 constexpr double k_high_mass = 0.85;
+constexpr double k_window_share = 0.5; // ... unless its best prefix has less than this share of the best
 
 // Sums over hypotheses of w, w·q, w·H(q), w·q0, w·H(q0): what one run's information needs.
 struct Sums
@@ -137,7 +138,12 @@ SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, c
       best_window = length;
     }
   }
-  std::size_t length = best_window < inside.size() ? best_window : best_any;
+  // The window keeps prefixes away from the extremes, unless it costs most of the information:
+  // when "fails on its own" and one pair held nearly all the mass, every prefix in the window left
+  // the pair out and told them apart no better than the victim alone, and the search stalled
+  // (n = 64, q = 1/10, k = 2, noise, seed 8083, --parallel 4: 100,000 runs at P = 0.51).
+  bool window = best_window < inside.size() && info_window >= k_window_share * info_any;
+  std::size_t length = window ? best_window : best_any;
   SubsetChoice choice;
   choice.subset.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(length));
   std::sort(choice.subset.begin(), choice.subset.end());

@@ -54,10 +54,29 @@ struct Simulated
 
 TEST_CASE("bisect::Engine::plan")
 {
-  SUBCASE("the first round reproduces the full order, K copies in short budgets")
+  SUBCASE("the first round searches at once: the victim alone, then K - 1 subsets")
+  {
+    // The user's failing run is the reproduction: no round of full-order copies comes first.
+    bisect::Options options;
+    options.parallel = 4;
+    bisect::Engine engine(uniform_problem(10), options);
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    REQUIRE(batch.size() == 4);
+    CHECK(batch[0].kind == bisect::TrialKind::Control);
+    CHECK(batch[0].subset.empty());
+    for (std::size_t k = 1; k < batch.size(); ++k) {
+      CHECK(batch[k].kind == bisect::TrialKind::Search);
+      CHECK(!batch[k].subset.empty());
+      CHECK(batch[k].subset.size() < 10);
+      CHECK(batch[k].round == 0);
+    }
+    CHECK(engine.progress().phase == bisect::Phase::Search);
+  }
+  SUBCASE("without the user's failure counted, the first round reproduces the full order, K copies in short budgets")
   {
     bisect::Options options;
     options.parallel = 4;
+    options.count_observed_failure = false;
     bisect::Engine engine(uniform_problem(10), options);
     std::vector<bisect::TrialRequest> batch = engine.plan();
     REQUIRE(batch.size() == 4);
@@ -73,11 +92,14 @@ TEST_CASE("bisect::Engine::plan")
     bisect::Options options;
     options.inverse = true;
     bisect::Engine engine(uniform_problem(10), options);
+    CHECK(engine.plan().front().kind == bisect::TrialKind::Reproduce);
     CHECK(engine.plan().front().subset.empty());
   }
-  SUBCASE("after a failure the search starts with the control (victim alone)")
+  SUBCASE("after a reproducing failure the search starts with the control (victim alone)")
   {
-    bisect::Engine engine(uniform_problem(10), {});
+    bisect::Options options;
+    options.count_observed_failure = false;
+    bisect::Engine engine(uniform_problem(10), options);
     bisect::TrialRequest reproduce = engine.plan().front();
     engine.record(reproduce, {3, 1, 3 * 12.5});
     std::vector<bisect::TrialRequest> batch = engine.plan();
@@ -102,7 +124,9 @@ TEST_CASE("bisect::Engine::record")
 {
   SUBCASE("no failure in the reproduction budget: not reproducible, stated with an upper bound on q")
   {
-    bisect::Engine engine(uniform_problem(5), {});
+    bisect::Options options;
+    options.count_observed_failure = false;
+    bisect::Engine engine(uniform_problem(5), options);
     while (!engine.done()) {
       for (const bisect::TrialRequest& request : engine.plan()) {
         CHECK(request.kind == bisect::TrialKind::Reproduce);
@@ -116,6 +140,56 @@ TEST_CASE("bisect::Engine::record")
     CHECK(verdict.q_interval.high < 0.02);
     CHECK(verdict.probability >= 0.95);
     CHECK(verdict.test_seconds == doctest::Approx(299 * 7.5));
+  }
+  SUBCASE("searching first, a victim that never fails falls back to the full order: not reproducible")
+  {
+    // No failure in half a reproduction budget of search seconds (or four budgets of runs): the
+    // full order itself must then pass that budget, so NotReproducible means what it always meant.
+    bisect::Engine engine(uniform_problem(5), {});
+    std::size_t search_runs = 0;
+    double search_seconds = 0.0;
+    bool reproducing = false;
+    while (!engine.done()) {
+      for (const bisect::TrialRequest& request : engine.plan()) {
+        double each = bisect::run_seconds(engine.problem(), request.subset);
+        if (request.kind == bisect::TrialKind::Reproduce) {
+          reproducing = true;
+          CHECK(request.subset.size() == 5);
+        } else {
+          CHECK_FALSE(reproducing); // once reproducing, only the full order
+          CHECK(request.kind != bisect::TrialKind::Verify);
+          search_runs += request.max_runs;
+          search_seconds += each * static_cast<double>(request.max_runs);
+        }
+        engine.record(request, {request.max_runs, 0, each * static_cast<double>(request.max_runs)});
+      }
+    }
+    bisect::Verdict verdict = engine.verdict();
+    double full = bisect::run_seconds(engine.problem(), {0, 1, 2, 3, 4});
+    CHECK(reproducing);
+    CHECK((search_seconds >= 0.5 * 299 * full || search_runs >= 4 * 299));
+    CHECK(search_seconds < 0.5 * 299 * full + full * 10); // no more than a round past the threshold
+    CHECK(verdict.kind == bisect::VerdictKind::NotReproducible);
+    CHECK(verdict.reproduce_runs == 299);
+    CHECK(verdict.runs == search_runs + 299);
+    CHECK(verdict.q_interval.high < 0.02);
+    CHECK(verdict.probability >= 0.95);
+  }
+  SUBCASE("searching first, a failure anywhere is the reproduction")
+  {
+    bisect::Engine engine(uniform_problem(6), {});
+    std::vector<bisect::TrialRequest> batch = engine.plan();
+    REQUIRE(!batch.empty());
+    // The victim alone fails: the search goes on, no reproduction round follows.
+    engine.record(batch.front(), {1, 1, 2.5});
+    std::size_t rounds = 0;
+    for (; rounds < 200 && !engine.done(); ++rounds) {
+      for (const bisect::TrialRequest& request : engine.plan()) {
+        CHECK(request.kind != bisect::TrialKind::Reproduce);
+        engine.record(request, {request.max_runs, 0, 1.0});
+      }
+    }
+    CHECK(rounds > 5);
   }
   SUBCASE("the run cap ends the search as exhausted with suspects")
   {

@@ -116,14 +116,24 @@ TEST_CASE("bisect::search")
   }
   SUBCASE("four trials per round cut the wall time, not the accuracy")
   {
-    test::Scenario one;
-    test::Scenario four;
-    bisect::Verdict serial = simulate({64, 1, 0.25, false, false, 1.0, 21}, capped(1), one);
-    bisect::Verdict parallel = simulate({64, 1, 0.25, false, false, 1.0, 21}, capped(4), four);
-    CHECK(test::verdict_is_right(one, serial));
-    CHECK(test::verdict_is_right(four, parallel));
-    CHECK(parallel.wall_seconds < serial.wall_seconds);
-    CHECK(parallel.wall_seconds < parallel.test_seconds);
+    // Summed over five scenarios: one search's wall time varies with its luck more than K = 4 saves.
+    double serial_wall = 0.0;
+    double parallel_wall = 0.0;
+    double parallel_test = 0.0;
+    for (std::uint64_t seed = 21; seed < 26; ++seed) {
+      test::Scenario one;
+      test::Scenario four;
+      bisect::Verdict serial = simulate({64, 1, 0.25, false, false, 1.0, seed}, capped(1), one);
+      bisect::Verdict parallel = simulate({64, 1, 0.25, false, false, 1.0, seed}, capped(4), four);
+      CAPTURE(seed);
+      CHECK(test::verdict_is_right(one, serial));
+      CHECK(test::verdict_is_right(four, parallel));
+      serial_wall += serial.wall_seconds;
+      parallel_wall += parallel.wall_seconds;
+      parallel_test += parallel.test_seconds;
+    }
+    CHECK(parallel_wall < 0.6 * serial_wall);
+    CHECK(parallel_wall < 0.6 * parallel_test);
   }
   SUBCASE("two independent polluters: either is right, and others may exist is said")
   {

@@ -69,6 +69,8 @@ private:
     std::size_t budget = 0; ///< the one-failure budget the checks were built from
   };
 
+  /// Whether the search starts at once, the user's failure standing for the reproduction.
+  bool searches_first() const;
   std::vector<std::size_t> full_order() const;
   std::vector<std::size_t> reproducing_subset() const;
   std::vector<std::size_t> control_subset() const;
@@ -116,6 +118,8 @@ private:
   std::size_t m_runs = 0;
   std::size_t m_failures = 0;
   double m_test_seconds = 0.0;
+  double m_full_seconds = 1.0;    // planned seconds of one run of the full order
+  double m_full_order_runs = 0.0; // the recorded runs' planned seconds, in runs of the full order
   std::map<std::size_t, double> m_round_seconds;
   mutable std::optional<Posterior> m_posterior;
 };

@@ -1,0 +1,92 @@
+#include "bisectr/bisect/planner.hpp"
+
+#include "bisectr/bisect/hypotheses.hpp"
+#include "bisectr/bisect/posterior.hpp"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <numeric>
+#include <vector>
+
+using namespace bisectr::bisect;
+
+namespace {
+
+// m candidates, singles only, the user's failure counted, then `passes` passing runs of the full
+// order: every single is alike and q_hat falls as passes are added.
+HypothesisSet uniform_set(std::size_t m, std::uint32_t passes)
+{
+  HypothesisSet set(m, false, 1);
+  std::vector<std::size_t> all(m);
+  std::iota(all.begin(), all.end(), std::size_t{0});
+  if (passes > 0) {
+    set.add(all, 0, passes);
+  }
+  return set;
+}
+
+std::vector<std::size_t> identity(std::size_t m)
+{
+  std::vector<std::size_t> order(m);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  return order;
+}
+
+} // namespace
+
+TEST_CASE("bisect::order_by_mass")
+{
+  SUBCASE("masses within a factor of two count as equal: the cheaper test first")
+  {
+    std::vector<double> mass = {0.10, 0.12, 0.30, 0.11};
+    std::vector<double> seconds = {5.0, 1.0, 9.0, 0.5};
+    std::vector<std::size_t> order = order_by_mass(mass, seconds);
+    // 0.30 is in a higher bucket than the rest whatever its cost; 0.10, 0.11 and 0.12 share one.
+    CHECK(order == std::vector<std::size_t>{2, 3, 1, 0});
+  }
+  SUBCASE("equal masses and seconds keep the original order")
+  {
+    std::vector<std::size_t> order = order_by_mass(std::vector<double>(5, 0.2), std::vector<double>(5, 1.0));
+    CHECK(order == identity(5));
+  }
+}
+
+TEST_CASE("bisect::weighted_random_order")
+{
+  SUBCASE("a permutation; heavier candidates tend to come first")
+  {
+    std::vector<double> mass = {0.01, 0.01, 0.9, 0.01, 0.07};
+    std::mt19937_64 rng(7);
+    std::size_t heavy_first = 0;
+    for (int draw = 0; draw < 200; ++draw) {
+      std::vector<std::size_t> order = weighted_random_order(mass, rng);
+      std::vector<std::size_t> sorted = order;
+      std::sort(sorted.begin(), sorted.end());
+      REQUIRE(sorted == identity(5));
+      heavy_first += order.front() == 2 ? std::size_t{1} : std::size_t{0};
+    }
+    CHECK(heavy_first > 150);
+    CHECK(heavy_first < 200); // random, not a sort by mass
+  }
+}
+
+TEST_CASE("bisect::best_prefix")
+{
+  RateModel model;
+  const std::size_t m = 40;
+  SUBCASE("by information per run: a prefix whose active mass lies in the window")
+  {
+    HypothesisSet set = uniform_set(m, 10);
+    Posterior posterior = compute_posterior(set, model);
+    SubsetChoice choice = best_prefix(set, posterior, identity(m));
+    CHECK(!choice.subset.empty());
+    CHECK(choice.subset.size() < m);
+    CHECK(choice.active_mass >= 0.15);
+    CHECK(choice.active_mass <= 0.85);
+    CHECK(choice.information > 0.0);
+    // Its subset is the prefix of the order it was given, sorted.
+    CHECK(std::is_sorted(choice.subset.begin(), choice.subset.end()));
+    CHECK(choice.subset.back() == choice.subset.size() - 1);
+  }
+}
