@@ -25,8 +25,8 @@ std::vector<std::size_t> order_by_mass(const std::vector<double>& marginals, con
 std::vector<std::size_t> weighted_random_order(const std::vector<double>& marginals, std::mt19937_64& rng);
 
 /// The prefix of `order` with the most expected information per run (each hypothesis predicting
-/// its own posterior failure rate), preferring an active mass in [0.15, 0.85]; ties go to the
-/// shorter prefix.
+/// its own posterior failure rate), preferring an active mass in [0.15, 0.85] unless the best such
+/// prefix has less than half the information of the best of any mass; ties go to the shorter prefix.
 SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order);
 
 } // namespace bisectr::bisect
