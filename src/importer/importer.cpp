@@ -7,7 +7,13 @@
 #include "bisectr/util/units.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <set>
+#include <thread>
+#include <vector>
 
 namespace bisectr::importer {
 
@@ -28,6 +34,78 @@ struct Span {
   }
 };
 
+constexpr std::size_t k_batch_results = 256;
+constexpr std::size_t k_batches_in_flight = 4;
+
+// Batches of results from the parsing thread to the writing one; at most k_batches_in_flight
+// wait, so memory stays bounded whatever the stream's size.
+class ResultPipe
+{
+public:
+  /// Thrown on the parsing thread to stop it once the writer gave up.
+  struct Cancelled {};
+
+  /// Hands over the batch (left empty); false when the writer gave up.
+  bool push(std::vector<model::TestResult>& batch)
+  {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_cancelled || m_batches.size() < k_batches_in_flight; });
+    if (m_cancelled) {
+      return false;
+    }
+    if (!batch.empty()) {
+      m_batches.push_back(std::move(batch));
+      m_changed.notify_all();
+    }
+    batch = {};
+    batch.reserve(k_batch_results);
+    return true;
+  }
+  /// The parser is done (error: what stopped it, or nullptr).
+  void finish(std::exception_ptr error)
+  {
+    const std::lock_guard lock(m_mutex);
+    m_error = std::move(error);
+    m_finished = true;
+    m_changed.notify_all();
+  }
+  /// Takes the next batch; false once the parser finished and every batch was taken.
+  bool pop(std::vector<model::TestResult>& batch)
+  {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_finished || !m_batches.empty(); });
+    if (m_batches.empty()) {
+      return false;
+    }
+    batch = std::move(m_batches.front());
+    m_batches.pop_front();
+    m_changed.notify_all();
+    return true;
+  }
+  /// The writer gave up: the parser stops at its next batch.
+  void cancel()
+  {
+    const std::lock_guard lock(m_mutex);
+    m_cancelled = true;
+    m_changed.notify_all();
+  }
+  /// Throws what stopped the parser, if anything did.
+  void rethrow() const
+  {
+    if (m_error) {
+      std::rethrow_exception(m_error);
+    }
+  }
+
+private:
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::deque<std::vector<model::TestResult>> m_batches;
+  std::exception_ptr m_error;
+  bool m_finished = false;
+  bool m_cancelled = false;
+};
+
 // Results are written as they complete, so memory stays bounded by the tests in flight.
 class SourceImporter
 {
@@ -37,15 +115,51 @@ public:
   {
   }
 
+  /// Parses on a thread of its own while this one writes: the SQLite writer is the slow half,
+  /// and on two cores the parse (a fifth of an import's CPU) then costs no wall time.
   void read(const Source& source)
   {
-    stream::ResultAssembler assembler([this](model::TestResult&& result) { store(std::move(result)); });
-    auto format = source.format ? *source.format : stream::detect_format(*source.in);
-    stream::read_stream(*source.in, format, source.name, [&](const model::Event& event) {
-      m_span.add(event.timestamp);
-      assembler.on_event(event);
+    ResultPipe pipe;
+    std::vector<std::string> in_progress;
+    std::thread parser([&] {
+      try {
+        std::vector<model::TestResult> batch;
+        batch.reserve(k_batch_results);
+        stream::ResultAssembler assembler([&](model::TestResult&& result) {
+          batch.push_back(std::move(result));
+          if (batch.size() == k_batch_results && !pipe.push(batch)) {
+            throw ResultPipe::Cancelled{};
+          }
+        });
+        auto format = source.format ? *source.format : stream::detect_format(*source.in);
+        stream::read_stream(*source.in, format, source.name, [&](const model::Event& event) {
+          m_span.add(event.timestamp);
+          assembler.on_event(event);
+        });
+        in_progress = assembler.in_progress();
+        pipe.push(batch);
+        pipe.finish(nullptr);
+      } catch (const ResultPipe::Cancelled&) {
+        pipe.finish(nullptr);
+      } catch (...) {
+        pipe.finish(std::current_exception());
+      }
     });
-    for (auto& id : assembler.in_progress()) {
+    try {
+      std::vector<model::TestResult> batch;
+      while (pipe.pop(batch)) {
+        for (model::TestResult& result : batch) {
+          store(std::move(result));
+        }
+      }
+    } catch (...) {
+      pipe.cancel();
+      parser.join();
+      throw;
+    }
+    parser.join();
+    pipe.rethrow();
+    for (auto& id : in_progress) {
       m_imported.in_progress.push_back(std::move(id));
     }
     for (const auto& worker : m_local) {

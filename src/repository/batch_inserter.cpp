@@ -2,6 +2,8 @@
 
 #include "statement_cache.hpp"
 
+#include <cstring>
+
 namespace bisectr::repository::detail {
 
 namespace {
@@ -26,8 +28,14 @@ void bind_value(SQLite::Statement& statement, int index, const Value& value)
     statement.bind(index, *number);
   } else if (const auto* text = std::get_if<std::string>(&value)) {
     statement.bindNoCopy(index, *text);
-  } else if (const auto* kept = std::get_if<const std::string*>(&value)) {
-    statement.bindNoCopy(index, **kept);
+  } else if (const auto* kept = std::get_if<std::string_view>(&value)) {
+    // SQLiteCpp binds a text without a copy only from a std::string or a C string: a view
+    // followed by a NUL (see Value) goes as the C string, unless it holds a NUL of its own.
+    if (std::memchr(kept->data(), '\0', kept->size()) == nullptr) {
+      statement.bindNoCopy(index, kept->data());
+    } else {
+      statement.bind(index, std::string(*kept));
+    }
   } else {
     statement.bind(index);
   }

@@ -3,6 +3,7 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -11,8 +12,9 @@ namespace bisectr::repository::detail {
 class StatementCache;
 
 /// One bound value: NULL, an integer, a text, or a text the caller keeps alive and unchanged
-/// until the next flush() (no copy per row).
-using Value = std::variant<std::monostate, std::int64_t, std::string, const std::string*>;
+/// until the next flush() (no copy per row); such a view must be followed by a NUL byte in
+/// memory (data()[size()] == '\0'), as NameTable's names are.
+using Value = std::variant<std::monostate, std::int64_t, std::string, std::string_view>;
 
 /// Inserts rows into one table many at a time (one multi-row INSERT per batch), which saves
 /// SQLite's per-statement work on bulk imports; rows become visible only after flush().

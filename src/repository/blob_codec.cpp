@@ -158,14 +158,39 @@ std::string decode_bytes(Encoding encoding, std::string_view stored, std::size_t
   return std::string(stored);
 }
 
+namespace {
+
+void append_leb128(std::string& out, std::uint64_t value)
+{
+  do {
+    const auto low = static_cast<unsigned char>(value & 0x7fU);
+    value >>= 7U;
+    out.push_back(static_cast<char>(value != 0 ? (low | 0x80U) : low));
+  } while (value != 0);
+}
+
+std::uint64_t read_leb128(std::string_view chunk, std::size_t& at)
+{
+  std::uint64_t value = 0;
+  unsigned shift = 0;
+  for (;;) {
+    if (at >= chunk.size() || shift > 63) {
+      throw util::RepositoryError("malformed worker order chunk (a length is cut off)");
+    }
+    const auto byte = static_cast<unsigned char>(chunk[at++]);
+    value |= static_cast<std::uint64_t>(byte & 0x7fU) << shift;
+    if ((byte & 0x80U) == 0) {
+      return value;
+    }
+    shift += 7;
+  }
+}
+
+} // namespace
+
 void append_name(std::string& chunk, std::string_view name)
 {
-  std::uint64_t length = name.size();
-  do {
-    const auto low = static_cast<unsigned char>(length & 0x7fU);
-    length >>= 7U;
-    chunk.push_back(static_cast<char>(length != 0 ? (low | 0x80U) : low));
-  } while (length != 0);
+  append_leb128(chunk, name.size());
   chunk.append(name);
 }
 
@@ -173,24 +198,53 @@ void decode_names(std::string_view chunk, std::vector<std::string>& out)
 {
   std::size_t at = 0;
   while (at < chunk.size()) {
-    std::uint64_t length = 0;
-    unsigned shift = 0;
-    for (;;) {
-      if (at >= chunk.size() || shift > 63) {
-        throw util::RepositoryError("malformed worker order chunk (a length is cut off)");
-      }
-      const auto byte = static_cast<unsigned char>(chunk[at++]);
-      length |= static_cast<std::uint64_t>(byte & 0x7fU) << shift;
-      if ((byte & 0x80U) == 0) {
-        break;
-      }
-      shift += 7;
-    }
+    const std::uint64_t length = read_leb128(chunk, at);
     if (length > chunk.size() - at) {
       throw util::RepositoryError("malformed worker order chunk (a name runs past its end)");
     }
     out.emplace_back(chunk.substr(at, static_cast<std::size_t>(length)));
     at += static_cast<std::size_t>(length);
+  }
+}
+
+void append_front_coded(std::string& chunk, std::string& previous, std::string_view name)
+{
+  const std::size_t limit = std::min(previous.size(), name.size());
+  std::size_t shared = 0;
+  while (shared < limit && previous[shared] == name[shared]) {
+    ++shared;
+  }
+  append_leb128(chunk, shared);
+  append_leb128(chunk, name.size() - shared);
+  chunk.append(name.substr(shared));
+  previous.assign(name);
+}
+
+void decode_names(std::string_view chunk, NameCoding coding, std::vector<std::string>& out)
+{
+  if (coding == NameCoding::Plain) {
+    decode_names(chunk, out);
+    return;
+  }
+  if (coding != NameCoding::FrontCoded) {
+    throw util::RepositoryError("malformed worker order chunk (unknown coding " +
+                                std::to_string(static_cast<int>(coding)) + ")");
+  }
+  std::string previous;
+  std::size_t at = 0;
+  while (at < chunk.size()) {
+    const std::uint64_t shared = read_leb128(chunk, at);
+    const std::uint64_t rest = read_leb128(chunk, at);
+    if (shared > previous.size()) {
+      throw util::RepositoryError("malformed worker order chunk (a name shares more than the name before it)");
+    }
+    if (rest > chunk.size() - at) {
+      throw util::RepositoryError("malformed worker order chunk (a name runs past its end)");
+    }
+    previous.resize(static_cast<std::size_t>(shared));
+    previous.append(chunk.substr(at, static_cast<std::size_t>(rest)));
+    at += static_cast<std::size_t>(rest);
+    out.push_back(previous);
   }
 }
 

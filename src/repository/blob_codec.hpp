@@ -65,6 +65,19 @@ void append_name(std::string& chunk, std::string_view name);
 /// Appends the names of a chunk to out, in order; throws util::RepositoryError on a malformed chunk.
 void decode_names(std::string_view chunk, std::vector<std::string>& out);
 
+/// How a worker_order chunk is laid out (its `coding` column, schema v10).
+enum class NameCoding : int {
+  Plain = 0,        ///< append_name: each name whole
+  FrontCoded = 1,   ///< append_front_coded: each name as a prefix of the one before, then the rest
+};
+/// Appends one name to a front-coded chunk: a LEB128 count of the bytes it shares with previous
+/// (the chunk's name before it; empty for its first), a LEB128 count of the rest, then the rest.
+/// previous becomes name.
+void append_front_coded(std::string& chunk, std::string& previous, std::string_view name);
+/// Appends the names of a chunk in the given coding to out, in order; throws
+/// util::RepositoryError on a malformed chunk or an unknown coding.
+void decode_names(std::string_view chunk, NameCoding coding, std::vector<std::string>& out);
+
 /// Tags as one text field (newline-separated); empty for no tags.
 std::string join_tags(const std::vector<std::string>& tags);
 /// Inverse of join_tags.

@@ -297,7 +297,7 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
   }
   const std::int64_t worker_id = stored.getColumn(0).getInt64();
   const std::int64_t chunks = stored.getColumn(1).getInt64();
-  SQLite::Statement query(db, "SELECT chunk, names FROM worker_order WHERE run = ? AND worker = ? ORDER BY chunk");
+  SQLite::Statement query(db, "SELECT chunk, names, coding FROM worker_order WHERE run = ? AND worker = ? ORDER BY chunk");
   query.bind(1, run);
   query.bind(2, worker_id);
   std::vector<std::string> order;
@@ -310,7 +310,7 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
     }
     const SQLite::Column names = query.getColumn(1);
     decode_names(std::string_view(static_cast<const char*>(names.getBlob()), static_cast<std::size_t>(names.getBytes())),
-                 order);
+                 static_cast<NameCoding>(query.getColumn(2).getInt()), order);
     ++expected;
   }
   if (expected != chunks) {

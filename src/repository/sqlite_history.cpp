@@ -319,7 +319,7 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
   return guarded(m_file, [&] {
     SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence "
                                   "FROM results r JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker "
-                                  "WHERE r.test = (SELECT id FROM tests WHERE name = ?) ORDER BY r.run, r.id");
+                                  "WHERE r.test = (SELECT id FROM test_names WHERE name = ?) ORDER BY r.run, r.id");
     query.bind(1, test_id);
     std::vector<HistoryEntry> entries;
     while (query.executeStep()) {

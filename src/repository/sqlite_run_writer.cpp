@@ -4,6 +4,10 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace bisectr::repository::detail {
 
 namespace {
@@ -50,12 +54,14 @@ constexpr const char* k_set_metadata = "INSERT OR REPLACE INTO run_metadata (run
 constexpr const char* k_max_result = "SELECT coalesce(max(id), 0) FROM results";
 constexpr const char* k_max_test = "SELECT coalesce(max(id), 0) FROM tests";
 constexpr const char* k_all_tests = "SELECT id, name FROM tests";
-constexpr const char* k_select_test = "SELECT id FROM tests WHERE name = ?";
+constexpr const char* k_select_test = "SELECT id FROM test_names WHERE name = ?";
+constexpr const char* k_names_target = "test_names (name, id)";
+constexpr int k_names_columns = 2;
 constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
 constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
 constexpr const char* k_insert_attachment =
     "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names) VALUES (?, ?, ?, ?)";
+constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names, coding) VALUES (?, ?, ?, ?, 1)";
 constexpr const char* k_set_order_chunks = "UPDATE workers SET order_chunks = ? WHERE id = ?";
 constexpr const char* k_drop_order = "DELETE FROM worker_order WHERE run = ? AND worker = ?";
 constexpr const char* k_update_worker =
@@ -93,6 +99,7 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
     statements.get(sql);
   }
   statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns, k_bulk_insert));
+  statements.get(BatchInserter::single_row_sql(k_names_target, k_names_columns, k_bulk_insert));
   statements.get(BatchInserter::single_row_sql(k_results_target, k_results_columns, k_bulk_insert));
   SummaryAccumulator::prepare_statements(statements);
   SlowestKeeper::prepare_statements(statements);
@@ -226,18 +233,19 @@ void SqliteRunWriter::count(model::Status status)
 
 std::int64_t SqliteRunWriter::intern_test(const std::string& name)
 {
-  // One hash and one copy of the name per new test: the map's key also feeds the batched
-  // INSERT (node keys never move, and the writer is failed if the lookup below throws).
-  // A reference, not the iterator: caching the known tests below may rehash the map.
-  auto& [key, id] = *m_tests.try_emplace(name, 0).first;
-  if (id != 0) {
-    return id;
+  if (const std::int64_t* known = m_tests.find(name)) {
+    return *known;
   }
-  // With every known id cached, a miss is a new test and needs no lookup.
+  // Past a sixteenth of the known ids looked up one by one, read them all (when not too many).
   if (!m_all_tests_cached && m_known_tests <= k_preload_limit && ++m_lookups > m_known_tests / k_lookups_per_preload) {
     cache_known_tests();
+    if (const std::int64_t* known = m_tests.find(name)) {
+      return *known;
+    }
   }
-  if (id == 0 && !m_all_tests_cached) {
+  // With every known id cached, a miss is a new test and needs no lookup.
+  std::int64_t id = 0;
+  if (!m_all_tests_cached) {
     SQLite::Statement& select = m_statements.get(k_select_test);
     select.bindNoCopy(1, name);
     if (select.executeStep()) {
@@ -245,12 +253,35 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
     }
     select.reset();
   }
-  if (id == 0) {
-    id = m_next_test++;
-    m_new_tests.push(id);
-    m_new_tests.push(&key);
+  if (id != 0) {
+    m_tests.insert(name, id);
+    return id;
   }
+  // One copy of a new name: the table's, which also feeds the batched INSERTs.
+  id = m_next_test++;
+  const std::string_view stored = m_tests.insert(name, id);
+  m_new_tests.push(id);
+  m_new_tests.push(stored);
+  m_new_names.push_back(stored);
   return id;
+}
+
+void SqliteRunWriter::write_new_names()
+{
+  // In name order: each insert lands where the previous one did (schema v10), where arrival
+  // order put every new name at a random place in the index.
+  std::vector<std::pair<std::string_view, std::int64_t>> names;
+  names.reserve(m_new_names.size());
+  for (std::size_t i = 0; i < m_new_names.size(); ++i) {
+    names.emplace_back(m_new_names[i], m_known_tests + 1 + static_cast<std::int64_t>(i));
+  }
+  std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  BatchInserter insert(m_statements, k_names_target, k_names_columns, k_batch_rows, k_bulk_insert);
+  for (const auto& [name, id] : names) {
+    insert.push(name);
+    insert.push(id);
+  }
+  insert.flush();
 }
 
 void SqliteRunWriter::read_next_ids()
@@ -266,17 +297,16 @@ void SqliteRunWriter::read_next_ids()
 
 void SqliteRunWriter::cache_known_tests()
 {
-  // Room for the known tests; the run's new ones grow the map geometrically (a fixed extra room
+  // Room for the known tests; the run's new ones grow the table geometrically (a fixed extra room
   // for 65,536 names was zeroed on every run: 40% of a one-test run's page faults).
   m_tests.reserve(static_cast<std::size_t>(m_known_tests) + m_tests.size());
   SQLite::Statement& all = m_statements.get(k_all_tests);
   while (all.executeStep()) {
-    // A name met before this point holds 0 until its lookup; new tests already flushed to the
-    // table hold the same id here and in the map.
-    auto& id = m_tests.try_emplace(all.getColumn(1).getString(), 0).first->second;
-    if (id == 0) {
-      id = all.getColumn(0).getInt64();
-    }
+    // A name the run met already keeps its id: a known one looked up holds the same id, and a
+    // new one already flushed to the table too.
+    const SQLite::Column name = all.getColumn(1);
+    m_tests.insert(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes())),
+                   all.getColumn(0).getInt64());
   }
   m_all_tests_cached = true;
 }
@@ -333,7 +363,7 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, c
     order.names = std::string();
     return;
   }
-  append_name(order.names, name);
+  append_front_coded(order.names, order.previous, name);
   if (++order.count == k_order_chunk_names || order.names.size() >= k_order_chunk_bytes) {
     write_order_chunk(worker);
   }
@@ -351,6 +381,7 @@ void SqliteRunWriter::write_order_chunk(std::int64_t worker)
   insert.reset();
   ++order.written;
   order.names.clear();
+  order.previous.clear();
   order.count = 0;
 }
 
@@ -447,6 +478,7 @@ model::RunId SqliteRunWriter::commit()
     update.bind(8, m_run);
     update.exec();
     m_new_tests.flush();
+    write_new_names();
     m_results.flush();
     finish_orders();
     m_summary.write(m_statements, m_run);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "batch_inserter.hpp"
+#include "name_table.hpp"
 #include "run_slowest.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
@@ -11,7 +12,9 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 namespace bisectr::repository::detail {
 
@@ -62,6 +65,8 @@ private:
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
+  /// Writes the run's new test names to test_names, in name order.
+  void write_new_names();
   /// Reads the next free result and test ids.
   void read_next_ids();
   /// Reads every known test id into the cache (see k_preload_limit).
@@ -94,7 +99,8 @@ private:
   BatchInserter m_results;
   /// One worker's order being written (see worker_order in migrations.cpp).
   struct OrderChunks {
-    std::string names;          ///< the chunk being filled
+    std::string names;          ///< the chunk being filled (front-coded)
+    std::string previous;       ///< the chunk's last name so far
     std::size_t count = 0;      ///< names in it
     std::int64_t written = 0;   ///< chunks already stored
     bool ordered = true;        ///< false once a result arrived out of sequence order
@@ -102,7 +108,9 @@ private:
   std::unordered_map<std::int64_t, OrderChunks> m_orders;
   SummaryAccumulator m_summary{0};
   SlowestKeeper m_slowest;
-  std::unordered_map<std::string, std::int64_t> m_tests;
+  NameTable m_tests;
+  /// The run's new tests' names (stored in m_tests), in id order from m_known_tests + 1.
+  std::vector<std::string_view> m_new_names;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;
   /// A worker's latest result: what a failure after it records as its previous test.

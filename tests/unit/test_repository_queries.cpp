@@ -3,6 +3,7 @@
 #include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
 #include "test_repository_support.hpp"
+#include "blob_codec.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
@@ -188,16 +189,43 @@ TEST_CASE("repository::worker_order across stored chunks")
   }
   SUBCASE("a damaged chunk is an error")
   {
-    {
-      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-      db.exec("UPDATE worker_order SET names = X'FF' WHERE chunk = 0");
+    // Sets chunk 0 of every worker (`assignments` of an UPDATE), then reads worker-0's order.
+    const auto read_damaged = [&](const std::string& assignments) {
+      {
+        SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+        db.exec("UPDATE worker_order SET " + assignments + " WHERE chunk = 0");
+      }
+      return repo->worker_order(id, "worker-0");
+    };
+    CHECK_THROWS_WITH_AS(read_damaged("names = X'FF'"), doctest::Contains("malformed"), util::RepositoryError);
+    // Front-coded (schema v10): shares nothing, then 5 bytes of which only 2 are there.
+    CHECK_THROWS_WITH_AS(read_damaged("names = X'00056162'"), doctest::Contains("past its end"), util::RepositoryError);
+    // The first name of a chunk has no name before it to share bytes with.
+    CHECK_THROWS_WITH_AS(read_damaged("names = X'030161'"), doctest::Contains("shares more"), util::RepositoryError);
+    CHECK_THROWS_WITH_AS(read_damaged("names = X'056162', coding = 0"), doctest::Contains("past its end"),
+                         util::RepositoryError);
+    CHECK_THROWS_WITH_AS(read_damaged("coding = 7"), doctest::Contains("unknown coding 7"), util::RepositoryError);
+  }
+  SUBCASE("new chunks are front-coded and smaller; chunks written whole before v10 still read")
+  {
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_order WHERE coding <> 1").getInt() == 0);
+    SQLite::Statement chunk(db, "SELECT names FROM worker_order w JOIN workers k ON k.id = w.worker "
+                                "WHERE k.name = 'worker-1' AND chunk = 0");
+    REQUIRE(chunk.executeStep());
+    const std::size_t coded = static_cast<std::size_t>(chunk.getColumn(0).getBytes());
+    chunk.reset();
+    // The first chunk written whole, as a v6-v9 writer did.
+    std::string plain;
+    for (std::size_t i = 0; i < repository::detail::k_order_chunk_names; ++i) {
+      repository::detail::append_name(plain, expected1[i]);
     }
-    CHECK_THROWS_WITH_AS(repo->worker_order(id, "worker-0"), doctest::Contains("malformed"), util::RepositoryError);
-    {
-      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-      db.exec("UPDATE worker_order SET names = X'056162' WHERE chunk = 0");
-    }
-    CHECK_THROWS_WITH_AS(repo->worker_order(id, "worker-0"), doctest::Contains("past its end"), util::RepositoryError);
+    CHECK(coded < plain.size() * 3 / 4);
+    SQLite::Statement update(db, "UPDATE worker_order SET names = ?, coding = 0 WHERE chunk = 0 AND worker = "
+                                 "(SELECT id FROM workers WHERE name = 'worker-1')");
+    update.bind(1, plain.data(), static_cast<int>(plain.size()));
+    CHECK(update.exec() == 1);
+    CHECK(repo->worker_order(id, "worker-1") == expected1);
   }
   SUBCASE("remove_run removes them")
   {

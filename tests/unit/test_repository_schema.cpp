@@ -251,6 +251,61 @@ TEST_CASE("repository::migrate")
     CHECK(db.execAndGet("SELECT previous_name FROM results r JOIN tests t ON t.id = r.test WHERE t.name = 'b'")
               .getString() == "a");
   }
+  SUBCASE("version 10 finds test names through test_names, in step with tests; old order chunks still read")
+  {
+    repository::migrate(file, 9);
+    seed_run(file, 3, 1, "(1, 'setter'), (2, 'victim'), (3, 'first')",
+             "(1, 1, 3, 1, 0, 3, NULL, NULL), (2, 1, 1, 1, 1, 3, NULL, NULL), (3, 1, 2, 1, 2, 6, 1, 'victim')",
+             "(1, 1, 0, 0, 0, 0, 0), (2, 1, 0, 0, 0, 0, 0), (3, 1, 1, 0, 1, 1, 1)");
+    {
+      // A v6-v9 order chunk: each name whole (a LEB128 length, then the bytes).
+      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+      db.exec("INSERT INTO worker_order (run, worker, chunk, names) VALUES "
+              "(1, 1, 0, X'05" "6669727374" "06" "736574746572" "06" "76696374696D')");
+      db.exec("UPDATE workers SET order_chunks = 1 WHERE id = 1");
+    }
+    auto repo = repository::open_sqlite_repository(dir.path(), false);
+    CHECK(repository::schema_version(file) == repository::k_schema_version);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+      CHECK(db.execAndGet("SELECT group_concat(name || '=' || id, ',') FROM (SELECT * FROM test_names ORDER BY name)")
+                .getString() == "first=3,setter=1,victim=2");
+      CHECK(db.execAndGet("SELECT coding FROM worker_order").getInt() == 0);
+      // The name's uniqueness moved to test_names' key.
+      CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'tests' AND type = 'index'").getInt() == 0);
+    }
+    CHECK(repo->worker_order(1, "w0") == std::vector<std::string>{"first", "setter", "victim"});
+    const auto history = repo->history().test_history("victim");
+    REQUIRE(history.size() == 1);
+    CHECK(history[0].status == model::Status::Fail);
+    // A new run finds the known tests by name and adds only the new one.
+    {
+      auto writer = repo->begin_run({model::TimePoint{}, "new", {}});
+      int sequence = 0;
+      for (const char* id : {"victim", "zeta", "first"}) {
+        model::TestResult result;
+        result.test_id = id;
+        result.status = model::Status::Success;
+        result.worker = "worker-0";
+        result.sequence = sequence++;
+        writer->add_result(result);
+      }
+      writer->commit();
+    }
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+      CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 4);
+      CHECK(db.execAndGet("SELECT id FROM test_names WHERE name = 'zeta'").getInt() == 4);
+      CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = 2").getInt() == 2);
+    }
+    CHECK(repo->worker_order(2, "worker-0") == std::vector<std::string>{"victim", "zeta", "first"});
+    // Removing run 1 deletes setter, which only it had, from tests and (by the trigger) from test_names.
+    CHECK(repo->remove_run(1));
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT group_concat(name, ',') FROM (SELECT name FROM test_names ORDER BY name)").getString() ==
+          "first,victim,zeta");
+    CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 3);
+  }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")
   {
     repository::migrate(file, repository::k_schema_version);
