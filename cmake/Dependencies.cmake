@@ -33,6 +33,7 @@ find_package(SQLiteCpp REQUIRED)                  # libsqlitecpp-dev
 find_package(pugixml REQUIRED)                    # libpugixml-dev
 find_package(ZLIB REQUIRED)                       # zlib1g-dev (the stream tests check bisectr's CRC32 against it; compressed repository attachments)
 find_package(tomlplusplus REQUIRED)               # libtomlplusplus-dev (config files with comments)
+find_package(tsl-hopscotch-map REQUIRED)         # libtsl-hopscotch-map-dev (the run writer's name -> id table)
 if(BISECTR_TESTS)
   find_package(doctest REQUIRED)                  # doctest-dev
 endif()
