@@ -1,5 +1,7 @@
 #include "migrations.hpp"
 
+#include "test_names.hpp"
+
 #include "bisectr/repository/schema.hpp"
 #include "bisectr/util/error.hpp"
 #include "sqlite_support.hpp"
@@ -209,14 +211,16 @@ CREATE INDEX results_failing ON results (run, worker, sequence, test, status, st
   rss_before_bytes, rss_after_bytes, previous_test, test_name, previous_name) WHERE status IN (4, 6, 8);
 )sql";
 
-// Version 10: test names are found through test_names, a WITHOUT ROWID table keyed by name that
-// the writer fills at commit in name order, instead of tests' UNIQUE index on name, which SQLite
-// filled in arrival order: one random-position insert per new test, 3 of the 8.5 s an import of
-// 1,000,000 new tests took. The tests table is rebuilt without the constraint (SQLite cannot drop
-// one); a trigger keeps test_names in step when remove and prune delete tests.
+// Version 10: a test's id is found through test_hashes (the 64-bit FNV-1a hash of its name, and
+// its id; test_names.hpp), which the writer fills at commit in hash order, instead of tests'
+// UNIQUE index on name, which SQLite filled in arrival order: one random-position insert of a
+// ~60-byte key per new test, 3 of the 8.5 s an import of 1,000,000 new tests took. The tests
+// table is rebuilt without the constraint (SQLite cannot drop one); apply_migrations fills
+// test_hashes from it (the hash is computed in C++).
 // worker_order chunks written from now on are front-coded (coding 1: each name as the length it
 // shares with the name before it in the chunk, then the rest; see blob_codec.hpp): a worker's
 // consecutive tests share their module and class, and the chunks were a sixth of the file.
+constexpr int k_test_hashes_version = 10;
 constexpr std::string_view k_v10 = R"sql(
 ALTER TABLE worker_order ADD COLUMN coding INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE tests_v10 (
@@ -226,14 +230,11 @@ CREATE TABLE tests_v10 (
 INSERT INTO tests_v10 (id, name) SELECT id, name FROM tests ORDER BY id;
 DROP TABLE tests;
 ALTER TABLE tests_v10 RENAME TO tests;
-CREATE TABLE test_names (
-  name TEXT PRIMARY KEY,
-  id INTEGER NOT NULL
+CREATE TABLE test_hashes (
+  hash INTEGER NOT NULL,
+  id INTEGER NOT NULL,
+  PRIMARY KEY (hash, id)
 ) WITHOUT ROWID;
-INSERT INTO test_names (name, id) SELECT name, id FROM tests ORDER BY name;
-CREATE TRIGGER tests_forget_name AFTER DELETE ON tests BEGIN
-  DELETE FROM test_names WHERE name = old.name;
-END;
 )sql";
 
 constexpr std::array<Migration, 10> k_migrations = {{{1, k_v1},
@@ -245,7 +246,7 @@ constexpr std::array<Migration, 10> k_migrations = {{{1, k_v1},
                                                     {7, k_v7},
                                                     {8, k_v8},
                                                     {9, k_v9},
-                                                    {10, k_v10}}};
+                                                    {k_test_hashes_version, k_v10}}};
 
 int read_version(SQLite::Database& db)
 {
@@ -291,6 +292,9 @@ void apply_migrations(SQLite::Database& db, int target_version)
   }
   if (current < k_summary_version && target_version >= k_summary_version) {
     rebuild_test_summaries(db);
+  }
+  if (current < k_test_hashes_version && target_version >= k_test_hashes_version) {
+    fill_test_hashes(db);
   }
   db.exec("PRAGMA user_version = " + std::to_string(std::max(current, target_version)));
   transaction.commit();

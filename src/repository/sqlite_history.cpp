@@ -3,6 +3,7 @@
 #include "bisectr/util/error.hpp"
 #include "sqlite_repository.hpp"
 #include "sqlite_support.hpp"
+#include "test_names.hpp"
 #include "test_summary.hpp"
 
 #include <algorithm>
@@ -319,8 +320,9 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
   return guarded(m_file, [&] {
     SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence "
                                   "FROM results r JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker "
-                                  "WHERE r.test = (SELECT id FROM test_names WHERE name = ?) ORDER BY r.run, r.id");
-    query.bind(1, test_id);
+                                  "WHERE r.test = (" + std::string(k_find_test_sql) + ") ORDER BY r.run, r.id");
+    query.bind(1, name_hash(test_id));
+    query.bind(2, test_id);
     std::vector<HistoryEntry> entries;
     while (query.executeStep()) {
       HistoryEntry entry;
@@ -483,7 +485,8 @@ PruneOutcome SqliteHistory::prune(const PruneRule& rule)
       outcome.results_removed += delete_run_rows(m_db, run).value_or(0);
       ++outcome.runs_removed;
     }
-    m_db.exec("DELETE FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)");
+    forget_tests(m_db, "SELECT id FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)",
+                 std::nullopt);
     m_db.exec("DELETE FROM strings WHERE id NOT IN (SELECT name FROM attachments UNION SELECT mime FROM attachments)");
     if (outcome.runs_removed > 0) {
       rebuild_test_summaries(m_db);

@@ -8,6 +8,7 @@
 #include "sqlite_run_writer.hpp"
 #include "sqlite_session_store.hpp"
 #include "sqlite_support.hpp"
+#include "test_names.hpp"
 #include "test_summary.hpp"
 #include "wal_vfs.hpp"
 
@@ -254,8 +255,10 @@ std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId r
   }
   run_delete("DELETE FROM attachments WHERE run = ?");
   // The tests only this run had go with it (schema version 8: `stats` counts the tests table).
-  run_delete("DELETE FROM tests WHERE id IN (SELECT test FROM results WHERE run = ?1) AND NOT EXISTS "
-             "(SELECT 1 FROM results r WHERE r.test = tests.id AND r.run <> ?1)");
+  forget_tests(db,
+               "SELECT test FROM results WHERE run = ?1 AND NOT EXISTS "
+               "(SELECT 1 FROM results r WHERE r.test = results.test AND r.run <> ?1)",
+               run);
   const std::int64_t results = run_delete("DELETE FROM results WHERE run = ?");
   run_delete("DELETE FROM run_slowest WHERE run = ?");
   run_delete("DELETE FROM worker_order WHERE run = ?");

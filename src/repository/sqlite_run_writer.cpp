@@ -1,6 +1,7 @@
 #include "sqlite_run_writer.hpp"
 
 #include "blob_codec.hpp"
+#include "test_names.hpp"
 
 #include <sqlite3.h>
 
@@ -54,9 +55,7 @@ constexpr const char* k_set_metadata = "INSERT OR REPLACE INTO run_metadata (run
 constexpr const char* k_max_result = "SELECT coalesce(max(id), 0) FROM results";
 constexpr const char* k_max_test = "SELECT coalesce(max(id), 0) FROM tests";
 constexpr const char* k_all_tests = "SELECT id, name FROM tests";
-constexpr const char* k_select_test = "SELECT id FROM test_names WHERE name = ?";
-constexpr const char* k_names_target = "test_names (name, id)";
-constexpr int k_names_columns = 2;
+constexpr const char* k_select_test = k_find_test_sql;
 constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
 constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
 constexpr const char* k_insert_attachment =
@@ -99,8 +98,8 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
     statements.get(sql);
   }
   statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns, k_bulk_insert));
-  statements.get(BatchInserter::single_row_sql(k_names_target, k_names_columns, k_bulk_insert));
   statements.get(BatchInserter::single_row_sql(k_results_target, k_results_columns, k_bulk_insert));
+  prepare_test_hash_statements(statements);
   SummaryAccumulator::prepare_statements(statements);
   SlowestKeeper::prepare_statements(statements);
 }
@@ -247,7 +246,8 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
   std::int64_t id = 0;
   if (!m_all_tests_cached) {
     SQLite::Statement& select = m_statements.get(k_select_test);
-    select.bindNoCopy(1, name);
+    select.bind(1, name_hash(name));
+    select.bindNoCopy(2, name);
     if (select.executeStep()) {
       id = select.getColumn(0).getInt64();
     }
@@ -268,20 +268,12 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
 
 void SqliteRunWriter::write_new_names()
 {
-  // In name order: each insert lands where the previous one did (schema v10), where arrival
-  // order put every new name at a random place in the index.
   std::vector<std::pair<std::string_view, std::int64_t>> names;
   names.reserve(m_new_names.size());
   for (std::size_t i = 0; i < m_new_names.size(); ++i) {
     names.emplace_back(m_new_names[i], m_known_tests + 1 + static_cast<std::int64_t>(i));
   }
-  std::sort(names.begin(), names.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-  BatchInserter insert(m_statements, k_names_target, k_names_columns, k_batch_rows, k_bulk_insert);
-  for (const auto& [name, id] : names) {
-    insert.push(name);
-    insert.push(id);
-  }
-  insert.flush();
+  insert_test_hashes(m_statements, std::move(names));
 }
 
 void SqliteRunWriter::read_next_ids()

@@ -65,7 +65,7 @@ private:
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
-  /// Writes the run's new test names to test_names, in name order.
+  /// Writes the hashes of the run's new test names to test_hashes (test_names.hpp).
   void write_new_names();
   /// Reads the next free result and test ids.
   void read_next_ids();

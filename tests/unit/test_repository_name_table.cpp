@@ -1,7 +1,14 @@
 #include "blob_codec.hpp"
 #include "name_table.hpp"
+#include "test_names.hpp"
+#include "test_repository_support.hpp"
 
+#include "bisectr/repository/history.hpp"
+#include "bisectr/repository/repository.hpp"
 #include "bisectr/util/error.hpp"
+#include "fakes/temp_dir.hpp"
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <doctest/doctest.h>
 
@@ -77,4 +84,51 @@ TEST_CASE("front-coded order chunks round-trip and are smaller than whole names"
   CHECK_THROWS_AS(decode_names(coded.substr(0, coded.size() - 1), NameCoding::FrontCoded, out),
                   bisectr::util::RepositoryError);
   CHECK_THROWS_AS(decode_names(coded, static_cast<NameCoding>(2), out), bisectr::util::RepositoryError);
+}
+
+TEST_CASE("name_hash is 64-bit FNV-1a (stored in every repository: it must never change)")
+{
+  // The published FNV-1a 64 test vectors.
+  CHECK(static_cast<std::uint64_t>(name_hash("")) == 0xcbf29ce484222325ULL);
+  CHECK(static_cast<std::uint64_t>(name_hash("a")) == 0xaf63dc4c8601ec8cULL);
+  CHECK(static_cast<std::uint64_t>(name_hash("foobar")) == 0x85944171f73967e8ULL);
+}
+
+TEST_CASE("two names with one hash: the name decides, in the writer and in history")
+{
+  bisectr::test::TempDir dir;
+  auto repo = bisectr::repository::open_sqlite_repository(dir.path(), true);
+  // 40 known tests: a run naming one of them looks it up in SQL (it caches them all only after
+  // looking up a sixteenth of them one by one).
+  std::vector<bisectr::model::TestResult> results;
+  for (int i = 0; i < 40; ++i) {
+    results.push_back(bisectr::test::make_result("t" + std::to_string(i), bisectr::model::Status::Success, "w", i));
+  }
+  bisectr::test::write_run(*repo, results);
+  const auto file = bisectr::repository::repository_file(dir.path());
+  const auto id_of = [&](const std::string& name) {
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT id FROM tests WHERE name = '" + name + "'").getInt64();
+  };
+  const std::int64_t t5 = id_of("t5");
+  const std::int64_t t7 = id_of("t7");
+  {
+    // Forge collisions: t5's hash also points at t7, and t7's at t5 (t5's id is the smaller: that
+    // forged row comes first in the index, before t7's own).
+    SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO test_hashes (hash, id) VALUES (" + std::to_string(name_hash("t5")) + ", " +
+            std::to_string(t7) + "), (" + std::to_string(name_hash("t7")) + ", " + std::to_string(t5) + ")");
+  }
+  REQUIRE(t5 < t7);
+  bisectr::test::write_run(*repo, {bisectr::test::make_result("t7", bisectr::model::Status::Fail, "w", 0)}, 10.0);
+  {
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 40);  // t7 was found, not added
+    CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = " + std::to_string(t7)).getInt() == 2);
+    CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = " + std::to_string(t5)).getInt() == 1);
+  }
+  const auto history = repo->history().test_history("t7");
+  REQUIRE(history.size() == 2);
+  CHECK(history[1].status == bisectr::model::Status::Fail);
+  CHECK(repo->history().test_history("t5").size() == 1);
 }

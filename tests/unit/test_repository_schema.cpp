@@ -4,6 +4,7 @@
 #include "bisectr/repository/session_store.hpp"
 #include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
+#include "test_names.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
@@ -251,7 +252,7 @@ TEST_CASE("repository::migrate")
     CHECK(db.execAndGet("SELECT previous_name FROM results r JOIN tests t ON t.id = r.test WHERE t.name = 'b'")
               .getString() == "a");
   }
-  SUBCASE("version 10 finds test names through test_names, in step with tests; old order chunks still read")
+  SUBCASE("version 10 finds test names through test_hashes, in step with tests; old order chunks still read")
   {
     repository::migrate(file, 9);
     seed_run(file, 3, 1, "(1, 'setter'), (2, 'victim'), (3, 'first')",
@@ -268,10 +269,18 @@ TEST_CASE("repository::migrate")
     CHECK(repository::schema_version(file) == repository::k_schema_version);
     {
       SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
-      CHECK(db.execAndGet("SELECT group_concat(name || '=' || id, ',') FROM (SELECT * FROM test_names ORDER BY name)")
+      CHECK(db.execAndGet("SELECT group_concat(name || '=' || id, ',') FROM (SELECT t.name, t.id FROM test_hashes h "
+                          "JOIN tests t ON t.id = h.id ORDER BY t.name)")
                 .getString() == "first=3,setter=1,victim=2");
+      for (const auto& [name, id] : {std::pair{"first", 3}, std::pair{"setter", 1}, std::pair{"victim", 2}}) {
+        SQLite::Statement find(db, repository::detail::k_find_test_sql);
+        find.bind(1, repository::detail::name_hash(name));
+        find.bind(2, name);
+        REQUIRE(find.executeStep());
+        CHECK(find.getColumn(0).getInt() == id);
+      }
       CHECK(db.execAndGet("SELECT coding FROM worker_order").getInt() == 0);
-      // The name's uniqueness moved to test_names' key.
+      // No index on names any more.
       CHECK(db.execAndGet("SELECT count(*) FROM sqlite_master WHERE tbl_name = 'tests' AND type = 'index'").getInt() == 0);
     }
     CHECK(repo->worker_order(1, "w0") == std::vector<std::string>{"first", "setter", "victim"});
@@ -295,15 +304,17 @@ TEST_CASE("repository::migrate")
     {
       SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
       CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 4);
-      CHECK(db.execAndGet("SELECT id FROM test_names WHERE name = 'zeta'").getInt() == 4);
+      CHECK(db.execAndGet("SELECT id FROM test_hashes WHERE hash = " +
+                          std::to_string(repository::detail::name_hash("zeta"))).getInt() == 4);
       CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = 2").getInt() == 2);
     }
     CHECK(repo->worker_order(2, "worker-0") == std::vector<std::string>{"victim", "zeta", "first"});
-    // Removing run 1 deletes setter, which only it had, from tests and (by the trigger) from test_names.
+    // Removing run 1 deletes setter, which only it had, from tests and from test_hashes.
     CHECK(repo->remove_run(1));
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
-    CHECK(db.execAndGet("SELECT group_concat(name, ',') FROM (SELECT name FROM test_names ORDER BY name)").getString() ==
-          "first,victim,zeta");
+    CHECK(db.execAndGet("SELECT group_concat(name, ',') FROM (SELECT t.name FROM test_hashes h JOIN tests t "
+                        "ON t.id = h.id ORDER BY t.name)").getString() == "first,victim,zeta");
+    CHECK(db.execAndGet("SELECT count(*) FROM test_hashes").getInt() == 3);
     CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 3);
   }
   SUBCASE("a repository from a newer bisectr is refused with a clear error")

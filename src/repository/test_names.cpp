@@ -1,0 +1,97 @@
+#include "test_names.hpp"
+
+#include "batch_inserter.hpp"
+#include "statement_cache.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace bisectr::repository::detail {
+
+namespace {
+
+constexpr const char* k_hashes_target = "test_hashes (hash, id)";
+constexpr int k_hashes_columns = 2;
+constexpr int k_batch_rows = 128;
+// See SqliteRunWriter: a failed statement fails the whole transaction anyway.
+constexpr const char* k_insert_verb = "INSERT OR FAIL";
+
+} // namespace
+
+std::int64_t name_hash(std::string_view name)
+{
+  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a, 64-bit offset basis
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;  // the 64-bit FNV prime
+  }
+  return static_cast<std::int64_t>(hash);
+}
+
+void prepare_test_hash_statements(StatementCache& statements)
+{
+  statements.get(BatchInserter::single_row_sql(k_hashes_target, k_hashes_columns, k_insert_verb));
+}
+
+void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests)
+{
+  std::vector<std::pair<std::int64_t, std::int64_t>> rows;
+  rows.reserve(tests.size());
+  for (const auto& [name, id] : tests) {
+    rows.emplace_back(name_hash(name), id);
+  }
+  std::sort(rows.begin(), rows.end());
+  BatchInserter insert(statements, k_hashes_target, k_hashes_columns, k_batch_rows, k_insert_verb);
+  for (const auto& [hash, id] : rows) {
+    insert.push(hash);
+    insert.push(id);
+  }
+  insert.flush();
+}
+
+std::int64_t forget_tests(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run)
+{
+  // Read first, then delete: SQLite leaves undefined what a statement still stepping sees of
+  // rows deleted under it.
+  std::vector<std::pair<std::int64_t, std::int64_t>> doomed;  // (id, hash)
+  {
+    SQLite::Statement select(db, std::string("SELECT id, name FROM tests WHERE id IN (") + select_ids_sql + ")");
+    if (run) {
+      select.bind(1, *run);
+    }
+    while (select.executeStep()) {
+      const SQLite::Column name = select.getColumn(1);
+      doomed.emplace_back(select.getColumn(0).getInt64(),
+                          name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes()))));
+    }
+  }
+  SQLite::Statement delete_hash(db, "DELETE FROM test_hashes WHERE hash = ? AND id = ?");
+  SQLite::Statement delete_test(db, "DELETE FROM tests WHERE id = ?");
+  for (const auto& [id, hash] : doomed) {
+    delete_hash.bind(1, hash);
+    delete_hash.bind(2, id);
+    delete_hash.exec();
+    delete_hash.reset();
+    delete_test.bind(1, id);
+    delete_test.exec();
+    delete_test.reset();
+  }
+  return static_cast<std::int64_t>(doomed.size());
+}
+
+void fill_test_hashes(SQLite::Database& db)
+{
+  std::vector<std::pair<std::string, std::int64_t>> names;
+  {
+    SQLite::Statement all(db, "SELECT name, id FROM tests");
+    while (all.executeStep()) {
+      names.emplace_back(all.getColumn(0).getString(), all.getColumn(1).getInt64());
+    }
+  }
+  std::vector<std::pair<std::string_view, std::int64_t>> views(names.begin(), names.end());
+  StatementCache statements(db);
+  insert_test_hashes(statements, std::move(views));
+  statements.reset_all();
+}
+
+} // namespace bisectr::repository::detail
