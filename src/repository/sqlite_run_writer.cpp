@@ -5,7 +5,6 @@
 
 #include <sqlite3.h>
 
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -262,18 +261,8 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
   const std::string_view stored = m_tests.insert(name, id);
   m_new_tests.push(id);
   m_new_tests.push(stored);
-  m_new_names.push_back(stored);
+  m_new_names.emplace_back(stored, id);
   return id;
-}
-
-void SqliteRunWriter::write_new_names()
-{
-  std::vector<std::pair<std::string_view, std::int64_t>> names;
-  names.reserve(m_new_names.size());
-  for (std::size_t i = 0; i < m_new_names.size(); ++i) {
-    names.emplace_back(m_new_names[i], m_known_tests + 1 + static_cast<std::int64_t>(i));
-  }
-  insert_test_hashes(m_statements, std::move(names));
 }
 
 void SqliteRunWriter::read_next_ids()
@@ -470,7 +459,7 @@ model::RunId SqliteRunWriter::commit()
     update.bind(8, m_run);
     update.exec();
     m_new_tests.flush();
-    write_new_names();
+    insert_test_hashes(m_statements, std::move(m_new_names));
     m_results.flush();
     finish_orders();
     m_summary.write(m_statements, m_run);

@@ -14,6 +14,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 namespace bisectr::repository::detail {
@@ -65,8 +66,6 @@ private:
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
   std::int64_t intern_test(const std::string& name);
-  /// Writes the hashes of the run's new test names to test_hashes (test_names.hpp).
-  void write_new_names();
   /// Reads the next free result and test ids.
   void read_next_ids();
   /// Reads every known test id into the cache (see k_preload_limit).
@@ -109,8 +108,8 @@ private:
   SummaryAccumulator m_summary{0};
   SlowestKeeper m_slowest;
   NameTable m_tests;
-  /// The run's new tests' names (stored in m_tests), in id order from m_known_tests + 1.
-  std::vector<std::string_view> m_new_names;
+  /// The run's new tests (their names stored in m_tests) and their ids, for test_hashes.
+  std::vector<std::pair<std::string_view, std::int64_t>> m_new_names;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;
   /// A worker's latest result: what a failure after it records as its previous test.
