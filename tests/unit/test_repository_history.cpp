@@ -264,6 +264,9 @@ TEST_CASE("repository::History::stats_and_prune")
     SQLite::Database db(repository::repository_file(dir.path()).string());
     CHECK(db.execAndGet("SELECT count(*) FROM tests WHERE name = 'old'").getInt() == 0);
     CHECK(db.execAndGet("SELECT count(*) FROM results").getInt() == 7);
+    // Each remaining test keeps its hash, and a deleted test's hash went with it (schema v10).
+    CHECK(db.execAndGet("SELECT count(*) FROM test_hashes").getInt() == 4);
+    CHECK(db.execAndGet("SELECT count(*) FROM test_hashes h JOIN tests t ON t.id = h.id").getInt() == 4);
   }
   SUBCASE("drop runs older than a time")
   {
@@ -283,6 +286,9 @@ TEST_CASE("repository::History::stats_and_prune")
     REQUIRE(repo->remove_run(scenario.runs[3])); // the only run of s
     CHECK(history.stats().tests == 3);
     CHECK(history.test_history("v").size() == 2);
+    CHECK(history.test_history("s").empty());
+    CHECK(db.execAndGet("SELECT count(*) FROM test_hashes h JOIN tests t ON t.id = h.id").getInt() == 3);
+    CHECK(db.execAndGet("SELECT count(*) FROM test_hashes").getInt() == 3);
   }
   SUBCASE("nothing to prune")
   {
