@@ -35,6 +35,9 @@ void prepare_test_hash_statements(StatementCache& statements)
 
 void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests)
 {
+  if (tests.empty()) {
+    return;  // most runs (a bisect trial, an until-failure loop) add no test: build no batch SQL
+  }
   std::vector<std::pair<std::int64_t, std::int64_t>> rows;
   rows.reserve(tests.size());
   for (const auto& [name, id] : tests) {
