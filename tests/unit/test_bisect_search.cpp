@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <numeric>
 #include <random>
@@ -190,5 +191,41 @@ TEST_CASE("bisect::search")
     bisect::Problem problem{{1.0, 1.0}, 1.0, 0.0};
     CHECK_THROWS_AS(bisect::search(problem, {}, [](const auto&) { return std::vector<bisect::TrialResult>{}; }),
                     util::Error);
+  }
+}
+
+TEST_CASE("the by-hand baseline: each half costs one more run wherever the culprit is in the second half")
+{
+  // Deterministic culprit (q = 1), n = 64: every half runs once, so the each-half reading runs the
+  // second half exactly at the levels where the first passed: as many as the culprit's index has
+  // one bits (6 levels, the second half taken on a 1).
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    test::Scenario scenario = test::make_scenario({64, 1, 1.0, false, false, 1.0, seed});
+    test::SimulatedProbe first_probe(scenario, 1);
+    test::SimulatedProbe each_probe(scenario, 1);
+    bisect::Verdict first = test::by_hand_halving(scenario, 0.95, first_probe, test::Halving::FirstHalfOnly);
+    bisect::Verdict each = test::by_hand_halving(scenario, 0.95, each_probe, test::Halving::EachHalf);
+    CAPTURE(seed);
+    CHECK(test::verdict_is_right(scenario, first));
+    CHECK(test::verdict_is_right(scenario, each));
+    auto ones = static_cast<std::size_t>(std::popcount(scenario.culprits.at(0)));
+    CHECK(each.runs == first.runs + ones);
+    CHECK(each.test_seconds > first.test_seconds - 1e-9);
+  }
+  SUBCASE("a flaky culprit whose half passes by chance: each-half-retry runs the split again")
+  {
+    std::size_t right_each = 0;
+    std::size_t right_retry = 0;
+    for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+      test::Scenario scenario = test::make_scenario({64, 1, 1.0 / 3.0, false, false, 1.0, seed});
+      test::SimulatedProbe each_probe(scenario, seed);
+      test::SimulatedProbe retry_probe(scenario, seed);
+      bisect::Verdict each = test::by_hand_halving(scenario, 0.95, each_probe, test::Halving::EachHalf);
+      bisect::Verdict retry = test::by_hand_halving(scenario, 0.95, retry_probe, test::Halving::EachHalfRetry);
+      right_each += test::verdict_is_right(scenario, each) ? std::size_t{1} : std::size_t{0};
+      right_retry += test::verdict_is_right(scenario, retry) ? std::size_t{1} : std::size_t{0};
+    }
+    CHECK(right_retry > right_each);
+    CHECK(right_retry == 40);
   }
 }
