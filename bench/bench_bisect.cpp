@@ -60,6 +60,8 @@ struct Settings
   bool trace = false;
   std::uint64_t first_seed = 1;
   std::size_t max_pairs = bisectr::bisect::Options{}.max_pair_candidates;
+  test::Halving halving = test::Halving::EachHalf;
+  bool only_baseline = false;
 };
 
 void trace_round(const std::vector<bisect::TrialRequest>& batch, const std::vector<bisect::TrialResult>& results,
@@ -74,10 +76,24 @@ void trace_round(const std::vector<bisect::TrialRequest>& batch, const std::vect
   }
 }
 
+const char* halving_name(test::Halving halving)
+{
+  switch (halving) {
+  case test::Halving::FirstHalfOnly:
+    return "first-half";
+  case test::Halving::EachHalf:
+    return "each-half";
+  case test::Halving::EachHalfRetry:
+    return "each-half-retry";
+  }
+  return "?";
+}
+
 void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, bool noise, std::size_t parallel)
 {
   Tally ours;
   Tally by_hand;
+  Tally first_half; // the cheaper reading of the by-hand method, printed beside it
   for (std::size_t s = 0; s < settings.scenarios; ++s) {
     std::uint64_t seed = settings.first_seed + s;
     test::Scenario scenario = test::make_scenario({n, k, q, noise, false, 1.0, seed});
@@ -88,6 +104,9 @@ void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, 
     options.seed = seed;
     options.max_pair_candidates = settings.max_pairs;
     test::SimulatedProbe probe(scenario, seed * 7919 + 1);
+    if (settings.only_baseline) {
+      options.max_runs = 1; // the by-hand procedure alone: the engine stops at once
+    }
     bisect::Verdict verdict = bisect::search(scenario.problem, options, [&](const auto& batch) {
       std::vector<bisect::TrialResult> results = probe(batch);
       if (settings.trace) {
@@ -104,17 +123,32 @@ void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, 
     ours.add(right, verdict);
     if (settings.baseline) {
       test::SimulatedProbe hand_probe(scenario, seed * 7919 + 1);
-      bisect::Verdict hand = test::by_hand_halving(scenario, settings.confidence, hand_probe);
+      bisect::Verdict hand = test::by_hand_halving(scenario, settings.confidence, hand_probe, settings.halving);
       by_hand.add(test::verdict_is_right(scenario, hand), hand);
+      if (settings.halving != test::Halving::FirstHalfOnly) {
+        test::SimulatedProbe first_probe(scenario, seed * 7919 + 1);
+        bisect::Verdict first =
+            test::by_hand_halving(scenario, settings.confidence, first_probe, test::Halving::FirstHalfOnly);
+        first_half.add(test::verdict_is_right(scenario, first), first);
+      }
     }
   }
   std::printf("n=%-5zu q=1/%-3.0f k=%zu noise=%-5s K=%zu | bisectr: right %5.1f%% runs %8.1f (max %6zu) "
               "test-s %9.1f wall-s %9.1f exhausted %zu",
               n, 1.0 / q, k, noise ? "q/20" : "0", parallel, ours.accuracy(), ours.mean(ours.runs), ours.max_runs,
               ours.mean(ours.seconds), ours.mean(ours.wall), ours.exhausted);
+  auto print_by_hand = [&](test::Halving halving, const Tally& hand) {
+    std::printf(" | by-hand (%s): right %5.1f%% runs %8.1f test-s %9.1f wall-s %9.1f", halving_name(halving),
+                hand.accuracy(), hand.mean(hand.runs), hand.mean(hand.seconds), hand.mean(hand.wall));
+    if (!settings.only_baseline && ours.mean(ours.seconds) > 0.0) {
+      std::printf(" test-s ratio %.2fx", hand.mean(hand.seconds) / ours.mean(ours.seconds));
+    }
+  };
   if (settings.baseline) {
-    std::printf(" | by-hand: right %5.1f%% runs %8.1f test-s %9.1f wall-s %9.1f", by_hand.accuracy(),
-                by_hand.mean(by_hand.runs), by_hand.mean(by_hand.seconds), by_hand.mean(by_hand.wall));
+    print_by_hand(settings.halving, by_hand);
+  }
+  if (first_half.scenarios > 0) {
+    print_by_hand(test::Halving::FirstHalfOnly, first_half);
   }
   std::printf(" | scenarios %zu\n", ours.scenarios);
   std::fflush(stdout);
@@ -181,7 +215,8 @@ void usage()
 {
   std::puts("usage: bench_bisect [--n 64,500,5000] [--q-inverse 1,3,10,30] [--k 0,1,2] [--noise 0,1]\n"
             "                    [--parallel 1,4] [--scenarios N] [--confidence C] [--max-runs N]\n"
-            "                    [--first-seed S] [--max-pairs N] [--trace] [--no-baseline]\n                    [--scale 5000,1000]\n"
+            "                    [--first-seed S] [--max-pairs N] [--trace] [--no-baseline]\n"
+            "                    [--only-baseline] [--by-hand each-half|first-half|each-half-retry]\n                    [--scale 5000,1000]\n"
             "Defaults: n=64, every q, k and noise, K=1, 5 scenarios per cell (200 = the full grid).");
 }
 
@@ -212,10 +247,22 @@ bool parse(int argc, char** argv, Settings& settings, std::vector<std::size_t>& 
       settings.first_seed = std::strtoull(value, nullptr, 10);
     } else if (flag == "--max-pairs") {
       settings.max_pairs = std::strtoull(value, nullptr, 10);
+    } else if (flag == "--by-hand") {
+      const std::string style = value;
+      if (style == "first-half") {
+        settings.halving = test::Halving::FirstHalfOnly;
+      } else if (style == "each-half") {
+        settings.halving = test::Halving::EachHalf;
+      } else if (style == "each-half-retry") {
+        settings.halving = test::Halving::EachHalfRetry;
+      } else {
+        return false;
+      }
     } else if (flag == "--scale") {
       scale = parse_list<std::size_t>(value);
-    } else if (flag == "--trace" || flag == "--no-baseline") {
+    } else if (flag == "--trace" || flag == "--no-baseline" || flag == "--only-baseline") {
       settings.trace = settings.trace || flag == "--trace";
+      settings.only_baseline = settings.only_baseline || flag == "--only-baseline";
       settings.baseline = settings.baseline && flag != "--no-baseline";
       takes_value = false;
     } else {

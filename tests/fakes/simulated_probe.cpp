@@ -14,6 +14,7 @@ constexpr double k_median_seconds = 0.2;
 constexpr double k_log_sigma = 1.0;
 constexpr double k_noise_ratio = 1.0 / 20.0;
 constexpr std::size_t k_estimate_failures = 3;
+constexpr std::size_t k_max_retries = 100;
 
 struct Tally
 {
@@ -106,7 +107,7 @@ std::vector<bisect::TrialResult> SimulatedProbe::operator()(const std::vector<bi
   return results;
 }
 
-bisect::Verdict by_hand_halving(const Scenario& scenario, double confidence, SimulatedProbe& probe)
+bisect::Verdict by_hand_halving(const Scenario& scenario, double confidence, SimulatedProbe& probe, Halving halving)
 {
   Tally tally;
   std::vector<std::size_t> list(scenario.problem.candidate_seconds.size());
@@ -131,13 +132,24 @@ bisect::Verdict by_hand_halving(const Scenario& scenario, double confidence, Sim
     tally.verdict.kind = bisect::VerdictKind::FailsAlone;
     return tally.verdict;
   }
+  std::size_t retries = 0;
   while (list.size() > 1) {
     std::vector<std::size_t> first(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(list.size() / 2));
+    std::vector<std::size_t> second(list.begin() + static_cast<std::ptrdiff_t>(first.size()), list.end());
     bisect::TrialResult result = probe.run(request(first, budget));
     tally.add(result);
-    list = result.failures > 0 ? first
-                               : std::vector<std::size_t>(list.begin() + static_cast<std::ptrdiff_t>(first.size()),
-                                                          list.end());
+    if (result.failures > 0) {
+      list = std::move(first);
+      continue;
+    }
+    if (halving != Halving::FirstHalfOnly) {
+      bisect::TrialResult other = probe.run(request(second, budget));
+      tally.add(other);
+      if (other.failures == 0 && halving == Halving::EachHalfRetry && retries++ < k_max_retries) {
+        continue;
+      }
+    }
+    list = std::move(second);
   }
   tally.verdict.kind = bisect::VerdictKind::Found;
   tally.verdict.culprits = list;

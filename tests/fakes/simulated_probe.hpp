@@ -57,8 +57,16 @@ private:
 };
 
 /// The by-hand method: estimate q on the full list (until 3 failures), check the victim alone,
-/// then halve (normal mode only), running the first half "until failure, up to R = ceil(ln(1-c)/ln(1-q_hat))" runs
-/// and keeping it if it failed, else taking the second half untested.
-bisect::Verdict by_hand_halving(const Scenario& scenario, double confidence, SimulatedProbe& probe);
+/// then halve (normal mode only), running each half "until failure, up to R = ceil(ln(1-c)/ln(1-q_hat))"
+/// runs. EachHalf (the reading; it reproduces shared/bisect-design.md's 927 runs and 7.9
+/// machine-hours) runs the second half when the first passes; FirstHalfOnly takes it untested.
+enum class Halving
+{
+  FirstHalfOnly, ///< run the first half; if it passes, take the second half untested
+  EachHalf,      ///< if the first half passes, run the second half too; if both pass, take the second
+  EachHalfRetry, ///< as EachHalf, but when both pass run the same split again (experiment)
+};
+bisect::Verdict by_hand_halving(const Scenario& scenario, double confidence, SimulatedProbe& probe,
+                                Halving halving = Halving::FirstHalfOnly);
 
 } // namespace bisectr::test
