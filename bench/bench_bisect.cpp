@@ -73,6 +73,14 @@ void trace_round(const std::vector<bisect::TrialRequest>& batch, const std::vect
     std::printf("  round %zu %-9s |S|=%-5zu max=%-4zu triggered=%d -> runs=%zu failures=%zu seconds=%.1f\n",
                 request.round, bisect::to_string(request.kind), request.subset.size(), request.max_runs,
                 check.triggered(request.subset) ? 1 : 0, results[k].runs, results[k].failures, results[k].seconds);
+    if (request.subset.size() <= 4) {
+      std::printf("    members:");
+      for (std::size_t i : request.subset) {
+        bool culprit = std::binary_search(scenario.culprits.begin(), scenario.culprits.end(), i);
+        std::printf(" %zu%s", i, culprit ? "*" : "");
+      }
+      std::printf("\n");
+    }
   }
 }
 
@@ -115,6 +123,13 @@ void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, 
       return results;
     });
     bool right = test::verdict_is_right(scenario, verdict);
+    if (settings.trace) {
+      std::printf("  culprits:");
+      for (std::size_t c : scenario.culprits) {
+        std::printf(" %zu", c);
+      }
+      std::printf("\n");
+    }
     if (settings.trace || !right) {
       std::printf("  scenario seed=%llu truth=%zu culprits, verdict=%s culprits=%zu right=%d runs=%zu P=%.3f\n",
                   static_cast<unsigned long long>(seed), scenario.culprits.size(), bisect::to_string(verdict.kind),

@@ -27,12 +27,36 @@ constexpr double k_max_q = 0.995;
 constexpr std::size_t k_probe_every = 3;  // beyond max_pair_candidates, every third search trial is a pair probe
 constexpr double k_probe_share = 0.7;     // ... holding each candidate of the failure pool with this probability
 constexpr std::size_t k_pool_failures = 5; // ... and the pairs open over that pool after this many failing trials
+constexpr double k_pool_noise_factor = 2.0; // ... at twice the noise the singles model sees
+constexpr double k_pool_noise_tail = 1e-2; // ... where a candidate may also miss the failing trials noise explains
+constexpr double k_pool_noise_z = 2.326;    // ... the standard normal quantile of that tail
 constexpr std::size_t k_balance_cap = 4;   // a parallel search trial runs at most this many times its budget
 constexpr std::size_t k_random_every = 3;  // with one worker, every third search trial is random
 // Searching first with no failure anywhere: after this share of the reproduction budget's runs in
 // seconds of the full order (or this many times its runs), copies of the full order take over.
 constexpr double k_fallback_share = 0.5;
 constexpr std::size_t k_fallback_runs = 4;
+
+// The smallest a with P(Poisson(mean) > a) < k_pool_noise_tail (0 for a mean of 0). Above a mean
+// of 50 (where exp(-mean) heads for underflow) the normal approximation with a continuity term.
+std::size_t poisson_upper(double mean)
+{
+  if (mean <= 0.0) {
+    return 0;
+  }
+  if (mean > 50.0) {
+    return static_cast<std::size_t>(std::ceil(mean + k_pool_noise_z * std::sqrt(mean) + 0.5));
+  }
+  double term = std::exp(-mean);
+  double below = term;
+  std::size_t a = 0;
+  while (1.0 - below >= k_pool_noise_tail) {
+    ++a;
+    term *= mean / static_cast<double>(a);
+    below += term;
+  }
+  return a;
+}
 
 std::uint64_t splitmix(std::uint64_t x)
 {
@@ -62,6 +86,9 @@ Engine::Engine(Problem problem, Options options)
   std::size_t m = m_problem.candidate_seconds.size();
   if (m >= 2 && m <= m_options.max_pair_candidates) {
     m_set.open_pairs(full_order(), {});
+  } else {
+    m_missed.assign(m, 0);
+    m_left_out.assign(m, 0);
   }
 }
 
@@ -274,25 +301,19 @@ std::size_t Engine::runs_of(TrialKind kind) const
 std::vector<std::size_t> Engine::failure_pool(std::size_t* failing_trials) const
 {
   std::size_t m = m_set.candidates();
-  std::vector<std::size_t> missed(m, 0);
-  std::vector<char> in(m, 0);
-  std::size_t failing = 0;
-  for (const Trial& trial : m_trials) {
-    if (trial.result.failures == 0 || trial.request.subset.size() >= m) {
-      continue;
-    }
-    ++failing;
-    std::fill(in.begin(), in.end(), 0);
-    for (std::size_t i : trial.request.subset) {
-      in[i] = 1;
-    }
-    for (std::size_t i = 0; i < m; ++i) {
-      missed[i] += in[i] == 0 ? std::size_t{1} : std::size_t{0};
-    }
-  }
+  const std::size_t failing = m_failing_trials;
+  const std::vector<std::size_t>& missed = m_missed;
+  const std::vector<std::size_t>& left_out = m_left_out;
+  // Background failures leave out any candidate, the needed ones too: at n = 5,000, k = 2 with
+  // noise q/20, they were over a fifth of the failing trials and a needed polluter fell out of the
+  // pool (q = 1: 4 of 10 right). A candidate may also miss as many failing trials as background
+  // failures explain: the upper 1% Poisson quantile of their number over the runs that left it
+  // out, at twice the background rate the posterior sees (rho_mean * q_hat). Twice, because a
+  // pair seen through the singles model looks about half as likely to fail as it is.
+  double noise = failing > 0 ? k_pool_noise_factor * posterior().rho_mean * q_plan() : 0.0;
   std::vector<std::size_t> pool;
   for (std::size_t i = 0; i < m; ++i) {
-    if (missed[i] <= failing / 5) {
+    if (missed[i] <= failing / 5 + poisson_upper(noise * static_cast<double>(left_out[i]))) {
       pool.push_back(i);
     }
   }
@@ -305,20 +326,30 @@ std::vector<std::size_t> Engine::failure_pool(std::size_t* failing_trials) const
 void Engine::maybe_open_pairs()
 {
   std::size_t m = m_set.candidates();
-  if (m_set.pairs_open() || m < 2) {
+  if (m < 2) {
     return;
   }
   if (!m_options.inverse && m > m_options.max_pair_candidates) {
     // Pairs open over the failure pool once enough failing trials have made it small enough.
     // Never over the most suspect singles: a partner that looks innocent alone fell outside
     // that pool, and the search then ran into the run cap (n = 5,000, k = 2: 3 of 10).
-    std::size_t failing = 0;
-    std::vector<std::size_t> pool = failure_pool(&failing);
-    if (failing >= k_pool_failures && pool.size() >= 2 && pool.size() <= m_options.max_pair_candidates) {
-      m_set.open_pairs(std::move(pool), m_trials);
-      m_pairs_opened_at = m_trials.size();
-      m_posterior.reset();
+    // Chosen from a few failing trials, background failures can still leave a needed polluter
+    // out (n = 5,000, q = 1/3, k = 2, noise, seed 5011: 2 of the first 6): each time the failing
+    // trials have doubled, the pool is chosen again if it would now hold a candidate it lacks.
+    if (m_set.pairs_open() && m_failing_trials < 2 * m_pool_failing) {
+      return;
     }
+    std::vector<std::size_t> pool = failure_pool();
+    if (m_failing_trials < k_pool_failures || pool.size() < 2 || pool.size() > m_options.max_pair_candidates) {
+      return;
+    }
+    const std::vector<std::size_t>& current = m_set.pair_pool();
+    if (!m_set.pairs_open() || !std::includes(current.begin(), current.end(), pool.begin(), pool.end())) {
+      set_pair_pool(std::move(pool));
+    }
+    return;
+  }
+  if (m_set.pairs_open()) {
     return;
   }
   // Inverse mode with more candidates than the pair limit: pairs open once the singles search
@@ -346,11 +377,19 @@ void Engine::maybe_open_pairs()
       held += current.weights[1 + order[limit]];
     }
     limit = std::min(std::max<std::size_t>(limit, 2), std::max<std::size_t>(2, m_options.max_pair_candidates));
-    m_set.open_pairs(std::vector<std::size_t>(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit)),
-                     m_trials);
-    m_pairs_opened_at = m_trials.size();
-    m_posterior.reset();
+    set_pair_pool(std::vector<std::size_t>(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(limit)));
   }
+}
+
+void Engine::set_pair_pool(std::vector<std::size_t> pool)
+{
+  if (!m_set.pairs_open()) {
+    m_pairs_opened_at = m_trials.size();
+  }
+  m_set.open_pairs(pool, m_trials);
+  m_pair_pools.emplace_back(m_trials.size(), std::move(pool));
+  m_pool_failing = m_failing_trials;
+  m_posterior.reset();
 }
 
 void Engine::record(const TrialRequest& request, const TrialResult& result)
@@ -387,6 +426,18 @@ void Engine::add_trial(const TrialRequest& request, const TrialResult& result)
   m_trials.push_back({request, result});
   auto failures = static_cast<std::uint32_t>(result.failures);
   m_set.add(request.subset, failures, static_cast<std::uint32_t>(result.runs - result.failures));
+  if (m_set.candidates() > m_options.max_pair_candidates) {
+    // The failure pool's counts (beyond max_pair_candidates only: at most that many is all pairs).
+    std::vector<char> in = inclusion_mask(m_set.candidates(), request.subset);
+    const bool failed = result.failures > 0 && request.subset.size() < m_set.candidates();
+    m_failing_trials += failed ? std::size_t{1} : std::size_t{0};
+    for (std::size_t i = 0; i < in.size(); ++i) {
+      if (in[i] == 0) {
+        m_missed[i] += failed ? std::size_t{1} : std::size_t{0};
+        m_left_out[i] += result.runs;
+      }
+    }
+  }
   m_posterior.reset();
   m_runs += result.runs;
   m_failures += result.failures;

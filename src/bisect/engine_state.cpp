@@ -177,6 +177,10 @@ nlohmann::json Engine::to_json() const
   for (const Trial& trial : m_trials) {
     trials.push_back(request_json(trial));
   }
+  nlohmann::json pair_pools = nlohmann::json::array();
+  for (const auto& [at, pool] : m_pair_pools) {
+    pair_pools.push_back({{"at", at}, {"pool", pool}});
+  }
   return {{"format", k_format},
           {"version", k_version},
           {"problem",
@@ -194,6 +198,7 @@ nlohmann::json Engine::to_json() const
             {"count_observed_failure", m_options.count_observed_failure}}},
           {"pair_pool", m_set.pair_pool()},
           {"pairs_opened_at", m_pairs_opened_at},
+          {"pair_pools", pair_pools},
           {"trials", trials},
           {"phase", to_string(m_phase)},
           {"verdict", bisect::to_json(verdict())}};
@@ -221,8 +226,20 @@ Engine Engine::from_json(const nlohmann::json& state)
     Engine engine(std::move(problem), options);
     // Pairs opened mid-search change the posterior that later verifications were judged by:
     // replay them opening at the same trial.
-    auto pool = state.at("pair_pool").get<std::vector<std::size_t>>();
-    std::size_t opened_at = state.at("pairs_opened_at").get<std::size_t>();
+    // Every pool the pairs opened over, in order, with the trials recorded then (sessions written
+    // before the pool could be chosen again have one).
+    std::vector<std::pair<std::size_t, std::vector<std::size_t>>> pools;
+    if (state.contains("pair_pools")) {
+      for (const nlohmann::json& each : state.at("pair_pools")) {
+        pools.emplace_back(each.at("at").get<std::size_t>(), each.at("pool").get<std::vector<std::size_t>>());
+      }
+    } else {
+      auto pool = state.at("pair_pool").get<std::vector<std::size_t>>();
+      if (!pool.empty() && !engine.m_set.pairs_open()) {
+        pools.emplace_back(state.at("pairs_opened_at").get<std::size_t>(), std::move(pool));
+      }
+    }
+    std::size_t next_pool = 0;
     // Rounds are replayed whole, as they were recorded: a verification is judged per round.
     std::vector<TrialRequest> requests;
     std::vector<TrialResult> results;
@@ -238,18 +255,16 @@ Engine Engine::from_json(const nlohmann::json& state)
       if (!requests.empty() && t.request.round != requests.back().round) {
         flush();
       }
-      if (engine.m_trials.size() + requests.size() == opened_at && !pool.empty() && !engine.m_set.pairs_open()) {
+      while (next_pool < pools.size() && engine.m_trials.size() + requests.size() == pools[next_pool].first) {
         flush();
-        engine.m_set.open_pairs(pool, engine.m_trials);
-        engine.m_pairs_opened_at = opened_at;
+        engine.set_pair_pool(pools[next_pool++].second);
       }
       requests.push_back(std::move(t.request));
       results.push_back(t.result);
     }
     flush();
-    if (!pool.empty() && !engine.m_set.pairs_open()) {
-      engine.m_set.open_pairs(pool, engine.m_trials);
-      engine.m_pairs_opened_at = opened_at;
+    for (; next_pool < pools.size(); ++next_pool) {
+      engine.set_pair_pool(pools[next_pool].second);
     }
     engine.m_posterior.reset();
     return engine;

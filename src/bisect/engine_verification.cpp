@@ -6,6 +6,8 @@
 #include "engine_support.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 namespace bisectr::bisect {
 
@@ -21,12 +23,25 @@ bool Engine::Check::resolved() const
 {
   // A check expecting failures is lost as soon as the runs left cannot bring the ones it needs.
   const std::size_t left = budget - std::min(budget, runs);
-  return failures >= (expect_failure ? needed : 1) || runs >= budget || (expect_failure && failures + left < needed);
+  if (expect_failure) {
+    return passed() || runs >= budget || failures + left < needed;
+  }
+  return failures >= 1 || runs >= budget;
+}
+
+double Engine::Check::log_ratio() const
+{
+  if (rate <= noise || noise <= 0.0) {
+    return rate > noise ? std::numeric_limits<double>::infinity() : 0.0;
+  }
+  auto f = static_cast<double>(failures);
+  auto p = static_cast<double>(runs - std::min(runs, failures));
+  return f * std::log(rate / noise) + p * (std::log1p(-rate) - std::log1p(-noise));
 }
 
 bool Engine::Check::passed() const
 {
-  return expect_failure ? failures >= needed : (failures == 0 && runs >= budget);
+  return expect_failure ? failures >= needed && log_ratio() >= log_ratio_needed : (failures == 0 && runs >= budget);
 }
 
 Engine::Verification Engine::make_verification(const Members& target, std::size_t budget) const
@@ -73,8 +88,19 @@ Engine::Verification Engine::make_verification(const Members& target, std::size_
   // too often: one of two needed polluters was named alone, or the victim "failed on its own"
   // (n = 500, q = 1/3, k = 2, noise: 6 of 50 wrong). Two failures in the budget for two, at a
   // twentieth of the rate, happen 2-6% of the time.
+  // The failures a check expecting them sees must also be likelier at the leader's rate (the low
+  // end of its interval, the one the budget was sized by) than at the background rate the
+  // posterior gives the runs without it, by 1 / (1 - c). At n = 5,000 one of two needed polluters
+  // led alone (the pair was not modelled) and its check passed on background failures of the
+  // polluter alone (q = 1, noise q/20: 4 of 10 right).
+  const std::size_t leader = m_set.index_of(target);
+  const double noise = leader < m_set.size() ? posterior().noise[leader] : 0.0;
+  const double rate = 1.0 - std::pow(1.0 - m_options.confidence, 1.0 / static_cast<double>(std::max<std::size_t>(budget, 1)));
   auto expecting = [&](std::vector<std::size_t> subset) {
     Check check{std::move(subset), true, budget, 0, 0, 1};
+    check.rate = rate;
+    check.noise = noise;
+    check.log_ratio_needed = -std::log1p(-m_options.confidence);
     if (budget > k_one_failure_budget) {
       check.needed = 2;
       check.budget = runs_to_fail_twice(budget, m_options.confidence);

@@ -41,9 +41,12 @@ void HypothesisSet::open_pairs(std::vector<std::size_t> pool, const std::vector<
 {
   std::sort(pool.begin(), pool.end());
   pool.erase(std::unique(pool.begin(), pool.end()), pool.end());
-  if (pool.size() < 2 || pairs_open()) {
+  if (pool.size() < 2 || pool == m_pool) {
     return;
   }
+  // Opened again over another pool: the pairs' counts start over from the trials.
+  m_failures.resize(1 + m_candidates);
+  m_passes.resize(1 + m_candidates);
   m_pool = std::move(pool);
   std::size_t count = m_pool.size() * (m_pool.size() - 1) / 2;
   m_failures.resize(1 + m_candidates + count, m_base_failures);

@@ -59,6 +59,12 @@ private:
     std::size_t runs = 0;
     std::size_t failures = 0;
     std::size_t needed = 1; ///< failures that pass a check expecting them
+    /// A check expecting failures also needs its runs to favour the leader's rate over the
+    /// background rate by this log likelihood ratio (0: no such condition).
+    double log_ratio_needed = 0.0;
+    double rate = 0.0;  ///< the leader's rate (low end of its interval)
+    double noise = 0.0; ///< the background rate without the leader
+    double log_ratio() const;
     bool resolved() const;
     bool passed() const;
   };
@@ -113,6 +119,15 @@ private:
   Members m_end_members;
   std::optional<Verification> m_verification;
   std::size_t m_pairs_opened_at = 0; // trials recorded when the pairs opened
+  /// Every pool the pairs opened over, with the trials recorded then (beyond max_pair_candidates
+  /// the pool is chosen again when the failing trials have doubled and it missed a candidate).
+  std::vector<std::pair<std::size_t, std::vector<std::size_t>>> m_pair_pools;
+  std::size_t m_pool_failing = 0;                // failing trials when the pool was last set
+  std::vector<std::size_t> m_missed;             // per candidate: failing trials that left it out
+  std::vector<std::size_t> m_left_out;           // per candidate: runs of trials that left it out
+  std::size_t m_failing_trials = 0;              // failing trials that left any candidate out
+  /// Opens (or opens again) the pairs over `pool` and remembers it for the stored session.
+  void set_pair_pool(std::vector<std::size_t> pool);
   std::size_t m_failed_verifications = 0;
   std::size_t m_search_since_failure = 1;
   std::size_t m_runs = 0;

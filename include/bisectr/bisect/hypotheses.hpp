@@ -31,7 +31,8 @@ public:
   /// Number of pair hypotheses.
   std::size_t pair_count() const { return size() - 1 - m_candidates; }
 
-  /// Opens the pairs over `pool` (ascending unique indices) and counts the given trials for them.
+  /// Opens the pairs over `pool` (ascending unique indices) and counts the given trials for them;
+  /// when they are open over another pool, they are replaced.
   void open_pairs(std::vector<std::size_t> pool, const std::vector<Trial>& trials);
   /// Counts one trial: hypotheses active in `subset` get its failures and passes.
   void add(const std::vector<std::size_t>& subset, std::uint32_t failures, std::uint32_t passes);
