@@ -86,10 +86,12 @@ private:
   std::vector<TrialRequest> plan_search();
   void maybe_open_pairs();
   /// Beyond max_pair_candidates: the candidates left out of at most a fifth of the failing trials
-  /// that left any candidate out (every candidate while there is none; their number goes to
-  /// failing_trials). A culprit set whose members are all needed lies in it, unless background
-  /// failures misled it.
-  std::vector<std::size_t> failure_pool(std::size_t* failing_trials = nullptr) const;
+  /// that left any candidate out, plus the ones background failures explain (every candidate
+  /// while there is none). A culprit set whose members are all needed lies in it, unless
+  /// background failures misled it.
+  std::vector<std::size_t> failure_pool() const;
+  /// Counts a trial for the failure pool (beyond max_pair_candidates).
+  void count_for_pool(const TrialRequest& request, const TrialResult& result);
   /// Gives a parallel round's cheaper trials more runs, so that they last as long as the costliest.
   void balance(std::vector<TrialRequest>& batch) const;
   /// Whether a search round starts with a pair probe (see plan_search).
