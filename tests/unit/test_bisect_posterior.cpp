@@ -134,4 +134,35 @@ TEST_CASE("bisect::HypothesisSet")
     CHECK(set.total_failures() == 2);
     CHECK(set.total_passes() == 6);
   }
+  SUBCASE("opened again over another pool: the pairs are counted afresh from the trials")
+  {
+    std::vector<Trial> trials(2);
+    trials[0].request.subset = {0, 1, 2};
+    trials[0].result = {3, 1, 1.0};
+    trials[1].request.subset = {2, 3};
+    trials[1].result = {5, 1, 1.0};
+    HypothesisSet again(5, false, 1);
+    HypothesisSet fresh(5, false, 1);
+    for (HypothesisSet* each : {&again, &fresh}) {
+      for (const Trial& trial : trials) {
+        each->add(trial.request.subset, static_cast<std::uint32_t>(trial.result.failures),
+                  static_cast<std::uint32_t>(trial.result.runs - trial.result.failures));
+      }
+    }
+    again.open_pairs({0, 1, 2, 4}, trials);
+    CHECK(again.pair_count() == 6);
+    again.open_pairs({3, 2, 1}, trials);
+    fresh.open_pairs({1, 2, 3}, trials);
+    CHECK(again.pair_pool() == std::vector<std::size_t>{1, 2, 3});
+    REQUIRE(again.size() == fresh.size());
+    REQUIRE(again.pair_count() == 3);
+    for (std::size_t h = 0; h < again.size(); ++h) {
+      CAPTURE(h);
+      CHECK(again.members(h) == fresh.members(h));
+      CHECK(again.active_failures(h) == fresh.active_failures(h));
+      CHECK(again.active_passes(h) == fresh.active_passes(h));
+    }
+    CHECK(again.active_failures(again.index_of({2, 3})) == 2); // the base failure and trial 2
+    CHECK(again.active_passes(again.index_of({1, 2})) == 2);   // trial 1's passes
+  }
 }
