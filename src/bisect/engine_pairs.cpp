@@ -73,20 +73,16 @@ void Engine::count_for_pool(const TrialRequest& request, const TrialResult& resu
 
 std::vector<std::size_t> Engine::failure_pool() const
 {
-  std::size_t m = m_set.candidates();
-  const std::size_t failing = m_failing_trials;
-  const std::vector<std::size_t>& missed = m_missed;
-  const std::vector<std::size_t>& left_out = m_left_out;
   // Background failures leave out any candidate, the needed ones too: at n = 5,000, k = 2 with
   // noise q/20, they were over a fifth of the failing trials and a needed polluter fell out of the
   // pool (q = 1: 4 of 10 right). A candidate may also miss as many failing trials as background
   // failures explain: the upper 1% Poisson quantile of their number over the runs that left it
   // out, at twice the background rate the posterior sees (rho_mean * q_hat). Twice, because a
   // pair seen through the singles model looks about half as likely to fail as it is.
-  double noise = failing > 0 ? k_pool_noise_factor * posterior().rho_mean * q_plan() : 0.0;
+  double noise = m_failing_trials > 0 ? k_pool_noise_factor * posterior().rho_mean * q_plan() : 0.0;
   std::vector<std::size_t> pool;
-  for (std::size_t i = 0; i < m; ++i) {
-    if (missed[i] <= failing / 5 + poisson_upper(noise * static_cast<double>(left_out[i]))) {
+  for (std::size_t i = 0; i < m_set.candidates(); ++i) {
+    if (m_missed[i] <= m_failing_trials / 5 + poisson_upper(noise * static_cast<double>(m_left_out[i]))) {
       pool.push_back(i);
     }
   }
