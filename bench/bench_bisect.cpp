@@ -60,6 +60,7 @@ struct Settings
   bool trace = false;
   std::uint64_t first_seed = 1;
   std::size_t max_pairs = bisectr::bisect::Options{}.max_pair_candidates;
+  double cost_share = bisectr::bisect::Options{}.cost_share;
   test::Halving halving = test::Halving::EachHalf;
   bool only_baseline = false;
 };
@@ -111,6 +112,7 @@ void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, 
     options.max_runs = settings.max_runs;
     options.seed = seed;
     options.max_pair_candidates = settings.max_pairs;
+    options.cost_share = settings.cost_share;
     test::SimulatedProbe probe(scenario, seed * 7919 + 1);
     if (settings.only_baseline) {
       options.max_runs = 1; // the by-hand procedure alone: the engine stops at once
@@ -230,7 +232,8 @@ void usage()
 {
   std::puts("usage: bench_bisect [--n 64,500,5000] [--q-inverse 1,3,10,30] [--k 0,1,2] [--noise 0,1]\n"
             "                    [--parallel 1,4] [--scenarios N] [--confidence C] [--max-runs N]\n"
-            "                    [--first-seed S] [--max-pairs N] [--trace] [--no-baseline]\n"
+            "                    [--first-seed S] [--max-pairs N] [--cost-share S]\n"
+            "                    [--trace] [--no-baseline]\n"
             "                    [--only-baseline] [--by-hand each-half|first-half|each-half-retry]\n                    [--scale 5000,1000]\n"
             "Defaults: n=64, every q, k and noise, K=1, 5 scenarios per cell (200 = the full grid).");
 }
@@ -260,6 +263,8 @@ bool parse(int argc, char** argv, Settings& settings, std::vector<std::size_t>& 
       settings.max_runs = std::strtoull(value, nullptr, 10);
     } else if (flag == "--first-seed") {
       settings.first_seed = std::strtoull(value, nullptr, 10);
+    } else if (flag == "--cost-share") {
+      settings.cost_share = std::strtod(value, nullptr);
     } else if (flag == "--max-pairs") {
       settings.max_pairs = std::strtoull(value, nullptr, 10);
     } else if (flag == "--by-hand") {

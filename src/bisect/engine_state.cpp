@@ -195,7 +195,8 @@ nlohmann::json Engine::to_json() const
             {"inverse", m_options.inverse},
             {"q_floor", m_options.q_floor},
             {"max_pair_candidates", m_options.max_pair_candidates},
-            {"count_observed_failure", m_options.count_observed_failure}}},
+            {"count_observed_failure", m_options.count_observed_failure},
+            {"cost_share", m_options.cost_share}}},
           {"pair_pool", m_set.pair_pool()},
           {"pairs_opened_at", m_pairs_opened_at},
           {"pair_pools", pair_pools},
@@ -223,6 +224,8 @@ Engine Engine::from_json(const nlohmann::json& state)
     options.q_floor = o.at("q_floor").get<double>();
     options.max_pair_candidates = o.at("max_pair_candidates").get<std::size_t>();
     options.count_observed_failure = o.at("count_observed_failure").get<bool>();
+    // Sessions stored before the cost share existed planned by information per run alone.
+    options.cost_share = o.value("cost_share", 1.0);
     Engine engine(std::move(problem), options);
     // Pairs opened mid-search change the posterior that later verifications were judged by:
     // replay them opening at the same trial.

@@ -111,7 +111,8 @@ std::vector<std::size_t> weighted_random_order(const std::vector<double>& margin
   return order;
 }
 
-SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order)
+SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order,
+                         const PrefixCost& cost)
 {
   std::vector<Sums> inside = inside_sums(set, posterior, order);
   Sums none;
@@ -144,6 +145,24 @@ SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, c
   // (n = 64, q = 1/10, k = 2, noise, seed 8083, --parallel 4: 100,000 runs at P = 0.51).
   bool window = best_window < inside.size() && info_window >= k_window_share * info_any;
   std::size_t length = window ? best_window : best_any;
+  if (cost.seconds != nullptr && cost.share < 1.0) {
+    // Near the best, information per run is flat in the prefix length: take the prefix with the
+    // most information per second among those within `share` of the best (in the same range).
+    // A run is never free: with no start-up cost the victim alone would always win.
+    std::vector<double> seconds(inside.size(), std::max(cost.fixed, 1e-3));
+    for (std::size_t l = 1; l < inside.size(); ++l) {
+      seconds[l] = seconds[l - 1] + (*cost.seconds)[order[l - 1]];
+    }
+    std::size_t chosen = length;
+    for (std::size_t l = 0; l < inside.size(); ++l) {
+      bool in_range = !window || (mass[l] >= k_low_mass && mass[l] <= k_high_mass);
+      if (in_range && info[l] >= cost.share * info[length] &&
+          info[l] * seconds[chosen] > info[chosen] * seconds[l]) {
+        chosen = l;
+      }
+    }
+    length = chosen;
+  }
   SubsetChoice choice;
   choice.subset.assign(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(length));
   std::sort(choice.subset.begin(), choice.subset.end());

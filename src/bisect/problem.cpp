@@ -26,6 +26,9 @@ void validate(const Problem& problem, const Options& options)
   if (!(options.q_floor > 0.0 && options.q_floor < 1.0)) {
     throw util::UsageError("bisect q floor must be between 0 and 1, got " + std::to_string(options.q_floor));
   }
+  if (!(options.cost_share > 0.0 && options.cost_share <= 1.0)) {
+    throw util::UsageError("bisect cost share must be in (0, 1], got " + std::to_string(options.cost_share));
+  }
   for (double seconds : problem.candidate_seconds) {
     if (!(seconds >= 0.0)) {
       throw util::UsageError("bisect candidate durations must be non-negative");

@@ -90,3 +90,45 @@ TEST_CASE("bisect::best_prefix")
     CHECK(choice.subset.back() == choice.subset.size() - 1);
   }
 }
+
+TEST_CASE("bisect::best_prefix with a cost")
+{
+  RateModel model;
+  const std::size_t m = 40;
+  // Few failures over many runs: q_hat is small, where information per run is flat near the best.
+  HypothesisSet set = uniform_set(m, 60);
+  Posterior posterior = compute_posterior(set, model);
+  // The order puts five fast tests first, then slow ones.
+  std::vector<double> seconds(m, 10.0);
+  std::fill(seconds.begin(), seconds.begin() + 5, 0.1);
+  auto cost_of = [&](const SubsetChoice& choice) {
+    double total = 1.0;
+    for (std::size_t i : choice.subset) {
+      total += seconds[i];
+    }
+    return total;
+  };
+  std::vector<std::size_t> fast_first = identity(m);
+  SubsetChoice by_runs = best_prefix(set, posterior, fast_first);
+  SUBCASE("a share of 1 changes nothing")
+  {
+    SubsetChoice same = best_prefix(set, posterior, fast_first, {&seconds, 1.0, 1.0});
+    CHECK(same.subset == by_runs.subset);
+  }
+  SUBCASE("a lower share takes a cheaper prefix with more bits per second and at least that share of the bits")
+  {
+    REQUIRE(by_runs.subset.size() > 5); // the best prefix by information holds slow tests
+    SubsetChoice cheap = best_prefix(set, posterior, fast_first, {&seconds, 1.0, 0.4});
+    CHECK(cheap.subset.size() < by_runs.subset.size());
+    CHECK(cost_of(cheap) < cost_of(by_runs));
+    CHECK(cheap.information >= 0.4 * by_runs.information);
+    CHECK(cheap.information / cost_of(cheap) > by_runs.information / cost_of(by_runs));
+    CHECK(cheap.active_mass >= 0.15); // still inside the window
+  }
+  SUBCASE("tests that cost nothing leave every prefix at the same cost: the choice by information stands")
+  {
+    std::vector<double> free(m, 0.0);
+    SubsetChoice choice = best_prefix(set, posterior, fast_first, {&free, 1.0, 0.4});
+    CHECK(choice.subset == by_runs.subset);
+  }
+}

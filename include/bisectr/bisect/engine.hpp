@@ -110,6 +110,8 @@ private:
   std::vector<Suspect> leading(std::size_t count) const;
   bool others_may_exist(std::size_t h, double q) const;
   double q_plan() const;
+  /// Posterior mass of the pair hypotheses.
+  double pair_mass() const;
 
   Problem m_problem;
   Options m_options;

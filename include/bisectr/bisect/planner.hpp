@@ -24,9 +24,18 @@ std::vector<std::size_t> order_by_mass(const std::vector<double>& marginals, con
 /// Candidates in a random order weighted by marginal (key ln(u) / mu, largest first).
 std::vector<std::size_t> weighted_random_order(const std::vector<double>& marginals, std::mt19937_64& rng);
 
+/// What a prefix costs: the seconds of each candidate (by index) plus a fixed cost per run.
+struct PrefixCost
+{
+  const std::vector<double>* seconds = nullptr; ///< none: the choice ignores cost
+  double fixed = 0.0;                           ///< start-up and victim seconds of one run
+  double share = 1.0; ///< prefixes with at least this share of the best one's information compete on bits per second
+};
+
 /// The prefix of `order` with the most expected information per run (each hypothesis predicting
 /// its own posterior failure rate), preferring an active mass in [0.15, 0.85] unless the best such
 /// prefix has less than half the information of the best of any mass; ties go to the shorter prefix.
-SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order);
+SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order,
+                         const PrefixCost& cost = {});
 
 } // namespace bisectr::bisect

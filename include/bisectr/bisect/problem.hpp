@@ -25,6 +25,9 @@ struct Options
   double q_floor = 0.01;                 ///< smallest failure rate the reproduction check can see
   std::size_t max_pair_candidates = 1000; ///< pairs are modelled over at most this many candidates
   bool count_observed_failure = true;    ///< the user's failing run counts as one failure of the full order
+  /// Search prefixes with at least this share of the best one's information per run compete on
+  /// information per second (flaky victims only); 1 = information per run alone.
+  double cost_share = 0.4;
 };
 
 /// Total cost in seconds of one run of the given candidates followed by the victim.
