@@ -153,8 +153,10 @@ SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, c
     for (std::size_t l = 1; l < inside.size(); ++l) {
       seconds[l] = seconds[l - 1] + (*cost.seconds)[order[l - 1]];
     }
+    // The victim alone (the empty prefix) costs least of all; the caller says whether it may
+    // compete (see PrefixCost::empty).
     std::size_t chosen = length;
-    for (std::size_t l = 0; l < inside.size(); ++l) {
+    for (std::size_t l = cost.empty ? 0 : 1; l < inside.size(); ++l) {
       bool in_range = !window || (mass[l] >= k_low_mass && mass[l] <= k_high_mass);
       if (in_range && info[l] >= cost.share * info[length] &&
           info[l] * seconds[chosen] > info[chosen] * seconds[l]) {

@@ -137,6 +137,13 @@ TEST_CASE("bisect::Engine::plan")
     options.confidence = 0.9;
     options.parallel = 0;
     CHECK_THROWS_AS(bisect::Engine(uniform_problem(3), options), util::UsageError);
+    options.parallel = 1;
+    for (double share : {0.0, -0.5, 1.5}) {
+      options.cost_share = share;
+      CHECK_THROWS_AS(bisect::Engine(uniform_problem(3), options), util::UsageError);
+    }
+    options.cost_share = 1.0;
+    CHECK_NOTHROW(bisect::Engine(uniform_problem(3), options));
   }
 }
 

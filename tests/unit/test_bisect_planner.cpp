@@ -125,6 +125,17 @@ TEST_CASE("bisect::best_prefix with a cost")
     CHECK(cheap.information / cost_of(cheap) > by_runs.information / cost_of(by_runs));
     CHECK(cheap.active_mass >= 0.15); // still inside the window
   }
+  SUBCASE("the victim alone competes only when allowed")
+  {
+    // Every test slow: the victim alone (1 s) is by far the cheapest run.
+    std::vector<double> slow(m, 100.0);
+    SubsetChoice alone = best_prefix(set, posterior, fast_first, {&slow, 1.0, 0.4, true});
+    REQUIRE(alone.subset.empty());
+    CHECK(alone.information >= 0.4 * by_runs.information);
+    SubsetChoice not_alone = best_prefix(set, posterior, fast_first, {&slow, 1.0, 0.4, false});
+    CHECK(!not_alone.subset.empty());
+    CHECK(not_alone.information >= 0.4 * by_runs.information);
+  }
   SUBCASE("tests that cost nothing leave every prefix at the same cost: the choice by information stands")
   {
     std::vector<double> free(m, 0.0);

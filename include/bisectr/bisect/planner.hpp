@@ -30,11 +30,14 @@ struct PrefixCost
   const std::vector<double>* seconds = nullptr; ///< none: the choice ignores cost
   double fixed = 0.0;                           ///< start-up and victim seconds of one run
   double share = 1.0; ///< prefixes with at least this share of the best one's information compete on bits per second
+  bool empty = true;  ///< whether the empty prefix (the victim alone) competes on bits per second too
 };
 
 /// The prefix of `order` with the most expected information per run (each hypothesis predicting
 /// its own posterior failure rate), preferring an active mass in [0.15, 0.85] unless the best such
 /// prefix has less than half the information of the best of any mass; ties go to the shorter prefix.
+/// With a cost whose share is under 1, the prefixes in the same range with at least that share of
+/// the chosen one's information compete on information per second, and the best of them is taken.
 SubsetChoice best_prefix(const HypothesisSet& set, const Posterior& posterior, const std::vector<std::size_t>& order,
                          const PrefixCost& cost = {});
 
