@@ -2,6 +2,7 @@
 
 #include "bisectr/bisect/hypotheses.hpp"
 #include "bisectr/bisect/posterior.hpp"
+#include "bisectr/bisect/problem.hpp"
 
 #include <doctest/doctest.h>
 
@@ -101,13 +102,8 @@ TEST_CASE("bisect::best_prefix with a cost")
   // The order puts five fast tests first, then slow ones.
   std::vector<double> seconds(m, 10.0);
   std::fill(seconds.begin(), seconds.begin() + 5, 0.1);
-  auto cost_of = [&](const SubsetChoice& choice) {
-    double total = 1.0;
-    for (std::size_t i : choice.subset) {
-      total += seconds[i];
-    }
-    return total;
-  };
+  const Problem problem{seconds, 0.0, 1.0};
+  auto cost_of = [&](const SubsetChoice& choice) { return run_seconds(problem, choice.subset); };
   std::vector<std::size_t> fast_first = identity(m);
   SubsetChoice by_runs = best_prefix(set, posterior, fast_first);
   SUBCASE("a share of 1 changes nothing")
