@@ -401,7 +401,7 @@ TEST_CASE("bisect::Engine cost share")
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     CAPTURE(seed);
     test::Scenario scenario = test::make_scenario({80, 1, 1.0 / 30.0, false, false, 1.0, seed});
-    for (double share : {1.0, 0.4}) {
+    for (double share : {1.0, bisect::Options{}.cost_share}) {
       CAPTURE(share);
       bisect::Options options;
       options.seed = seed;

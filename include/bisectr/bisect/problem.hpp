@@ -27,7 +27,7 @@ struct Options
   bool count_observed_failure = true;    ///< the user's failing run counts as one failure of the full order
   /// Search prefixes with at least this share of the best one's information per run compete on
   /// information per second (flaky victims only); 1 = information per run alone.
-  double cost_share = 0.4;
+  double cost_share = 0.25;
 };
 
 /// Total cost in seconds of one run of the given candidates followed by the victim.
