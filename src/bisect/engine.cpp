@@ -224,16 +224,16 @@ std::vector<TrialRequest> Engine::plan_search()
   }
   // A flaky victim's information per run is flat near the best prefix (-p ln p for small q), so
   // prefixes within a share of the best compete on bits per second (goal cell, seeds 1-100: 12,451 ->
-  // 9,289 test-seconds at a share of 0.25, 10,245 at 0.4; 915 -> 1,008 runs). Not for a victim that looks deterministic (there runs are what
-  // count: about log2 n of them), nor while pairs hold much of the mass, nor beyond
-  // max_pair_candidates, where pairs open late over a pool: a shorter prefix holds both members
-  // of a pair less often (a scaled-down n = 5,000 test, n = 120 with pairs over at most 20, lost
-  // 1 of 8). Two needed polluters still take 7-18% more runs for about the same test-seconds.
-  // The victim alone is the cheapest run of all, but chosen for its seconds it ran so often that
-  // its background failures made "fails on its own" lead (n = 500, q = 1/30, k = 1, noise q/20,
-  // seeds 9001-9100: 98% -> 94% right, four victims "failing alone"; the same when it competed
-  // only until a run of it had failed). It stays the information rule's choice alone; the goal
-  // cell takes 8% more test-seconds so (seeds 1-200: 9,851.5 against 9,089.3).
+  // 9,289 test-seconds at a share of 0.25, 10,245 at 0.4; 915 -> 1,008 runs). Not for a victim that
+  // looks deterministic (there runs are what count: about log2 n of them), nor while pairs hold much
+  // of the mass, nor beyond max_pair_candidates, where pairs open late over a pool: a shorter prefix
+  // holds both members of a pair less often (a scaled-down n = 5,000 test, n = 120 with pairs over at
+  // most 20, lost 1 of 8). At a share of 0.4, two needed polluters took 7-18% more runs for about the
+  // same test-seconds. The victim alone is the cheapest run of all, but chosen for its seconds it ran
+  // so often that its background failures made "fails on its own" lead (share 0.4, n = 500, q = 1/30,
+  // k = 1, noise q/20, seeds 9001-9100: 98% -> 94% right, four victims "failing alone"; the same when
+  // it competed only until a run of it had failed). It stays the information rule's choice alone; at
+  // a share of 0.4 the goal cell took 8% more test-seconds so (seeds 1-200: 9,851.5 against 9,089.3).
   PrefixCost cost{&m_problem.candidate_seconds, m_problem.startup_seconds + m_problem.victim_seconds, 1.0, false};
   if (q <= k_cost_max_q && m_set.candidates() <= m_options.max_pair_candidates && pair_mass() <= k_cost_max_pair_mass) {
     cost.share = m_options.cost_share;
