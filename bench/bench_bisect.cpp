@@ -3,6 +3,7 @@
 #include "bisectr/bisect/engine.hpp"
 #include "bisectr/bisect/information.hpp"
 #include "bisectr/bisect/search.hpp"
+#include "bisectr/util/memory.hpp"
 
 #include "fakes/simulated_probe.hpp"
 
@@ -297,6 +298,7 @@ bool parse(int argc, char** argv, Settings& settings, std::vector<std::size_t>& 
 
 int main(int argc, char** argv)
 {
+  bisectr::util::keep_freed_memory(); // as `bisectr bisect` does
   Settings settings;
   std::vector<std::size_t> scale;
   if (!parse(argc, argv, settings, scale)) {

@@ -3,6 +3,7 @@
 #include "bisectr/driver/bisect_driver.hpp"
 #include "bisectr/util/error.hpp"
 #include "bisectr/util/exit_code.hpp"
+#include "bisectr/util/memory.hpp"
 #include "bisectr/util/units.hpp"
 #include "bisect_printer.hpp"
 #include "bisect_sessions.hpp"
@@ -173,10 +174,14 @@ void setup_bisect(CLI::App& app, Context& context)
       list_bisect_sessions(context, options->json);
     } else if (options->show > 0) {
       show_bisect_session(context, options->show, options->json);
-    } else if (options->resume > 0) {
-      resume_session(*options, context);
     } else {
-      start_session(*options, context);
+      // The planner builds and drops its posterior's columns every step: keep that memory.
+      util::keep_freed_memory();
+      if (options->resume > 0) {
+        resume_session(*options, context);
+      } else {
+        start_session(*options, context);
+      }
     }
   });
 }

@@ -3,6 +3,7 @@
 #include "bisectr/repository/repository.hpp"
 #include "bisectr/util/clock.hpp"
 #include "bisectr/util/error.hpp"
+#include "bisectr/util/memory.hpp"
 #include "commands.hpp"
 #include "json_model.hpp"
 
@@ -69,6 +70,9 @@ void report(const Context& context, const LoadOptions& options, const std::vecto
 
 void run_load(const LoadOptions& options, Context& context)
 {
+  // An import fills its names' table and SQLite's page cache (up to 256 MiB) at once: 1,000,000
+  // results take about 430 MiB. In huge pages that is a page fault per 2 MiB, not per 4 KiB.
+  util::back_heap_with_huge_pages(std::size_t{1} << 30);
   LoadOptions effective = options;
   if (effective.files.empty()) {
     effective.files.push_back("-");
