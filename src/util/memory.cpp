@@ -10,12 +10,14 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <exception>
 #include <fstream>
 #include <string>
 #include <vector>
 
 namespace bisectr::util {
 
+#if defined(__GLIBC__)
 namespace {
 
 constexpr std::uintptr_t k_huge_page = std::uintptr_t{2} << 20;
@@ -50,6 +52,7 @@ Range heap_range()
 }
 
 } // namespace
+#endif
 
 bool keep_freed_memory()
 {
@@ -71,7 +74,8 @@ bool back_heap_with_huge_pages(std::size_t reserve)
   constexpr int k_default_top_pad = 128 << 10;
   constexpr std::size_t k_probe = std::size_t{16} << 20; // under the 32 MiB over which blocks are mapped
   constexpr std::size_t k_max_probes = 80;               // 1.25 GiB of free heap at most to go through
-  int pad = static_cast<int>(std::min<std::size_t>(reserve, std::size_t{1} << 30));
+  std::size_t wanted = std::min<std::size_t>(reserve, std::size_t{1} << 30);
+  int pad = static_cast<int>(wanted);
   // Free memory at the heap's top is kept (so that no free returns the reserve), and with the top
   // pad raised the heap's next growth adds `pad` bytes beyond what it was for. Blocks are taken
   // until the heap has grown that way (at once, unless its top already held free memory), then
@@ -79,15 +83,20 @@ bool back_heap_with_huge_pages(std::size_t reserve)
   if (mallopt(M_TRIM_THRESHOLD, INT_MAX) != 1 || mallopt(M_TOP_PAD, pad) != 1) {
     return false;
   }
-  Range heap = heap_range();
+  Range heap;
   std::vector<void*> probes;
-  while (probes.size() < k_max_probes && heap.to - heap.from < reserve) {
-    void* probe = std::malloc(k_probe);
-    if (probe == nullptr) {
-      break;
-    }
-    probes.push_back(probe);
+  try {
     heap = heap_range();
+    while (probes.size() < k_max_probes && heap.to - heap.from < wanted) {
+      void* probe = std::malloc(k_probe);
+      if (probe == nullptr) {
+        break;
+      }
+      probes.push_back(probe);
+      heap = heap_range();
+    }
+  } catch (const std::exception&) { // a line of /proc/self/maps not as documented: leave the heap be
+    heap = {};
   }
   for (void* probe : probes) {
     std::free(probe);
