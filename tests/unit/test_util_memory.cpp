@@ -7,7 +7,16 @@
 #include <string>
 #include <vector>
 
-#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer has its own allocator: glibc's settings and heap do not apply there.
+#if defined(__SANITIZE_ADDRESS__)
+#define BISECTR_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define BISECTR_ASAN 1
+#endif
+#endif
+
+#if defined(__GLIBC__) && !defined(BISECTR_ASAN)
 #include <malloc.h>
 
 namespace {
@@ -32,7 +41,8 @@ HeapMapping heap_mapping()
       in_heap = line.find(" [heap]") != std::string::npos; // a mapping's first line
       if (in_heap) {
         std::size_t space = line.find(' ', dash);
-        heap.bytes += std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16) - std::stoull(line.substr(0, dash), nullptr, 16);
+        heap.bytes += std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16) -
+                      std::stoull(line.substr(0, dash), nullptr, 16);
       }
     } else if (in_heap && line.rfind("VmFlags:", 0) == 0) {
       heap.huge_pages_advised = heap.huge_pages_advised || (line + " ").find(" hg ") != std::string::npos;

@@ -21,8 +21,9 @@ bool keep_freed_memory();
 /// (madvise MADV_HUGEPAGE, honoured when the system's setting is "madvise" or "always"), so that
 /// filling it takes a page fault per 2 MiB instead of one per 4 KiB. Only address space is
 /// reserved: memory is used as it is touched, in steps of up to 2 MiB, and up to 2 GiB of freed
-/// memory is kept (1 GiB of reserve is the most). Growth beyond `reserve` gets ordinary pages. Returns false when the heap could not be found or advised (the process
-/// is as before, apart from keep_freed_memory()'s settings).
+/// memory is kept (1 GiB of reserve is the most). Growth beyond `reserve` gets ordinary pages.
+/// Returns false when the heap could not be found or advised (the process is as before, apart
+/// from keep_freed_memory()'s settings).
 bool back_heap_with_huge_pages(std::size_t reserve);
 
 } // namespace bisectr::util
