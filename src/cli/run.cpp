@@ -9,6 +9,7 @@
 #include "bisectr/util/clock.hpp"
 #include "bisectr/util/error.hpp"
 #include "bisectr/util/exit_code.hpp"
+#include "bisectr/util/memory.hpp"
 #include "bisectr/util/units.hpp"
 #include "commands.hpp"
 #include "interrupt.hpp"
@@ -21,7 +22,6 @@
 #include <cstdio>
 #include <fstream>
 
-#include <malloc.h>
 
 namespace bisectr::cli {
 
@@ -312,7 +312,7 @@ int run_run(const RunCliOptions& o, Context& context)
     // One worker: the threads below share the main malloc arena. A thread's own arena (a fresh
     // 64 MiB mapping, and page faults for all it allocates) cost as much as opening the
     // repository on a thread of its own saves; with several workers each keeps its own arena.
-    mallopt(M_ARENA_MAX, 1);
+    util::share_one_heap();
   }
   // Created before any other thread so that every thread inherits the blocked signals.
   InterruptGuard guard;

@@ -114,4 +114,13 @@ bool back_heap_with_huge_pages(std::size_t reserve)
 #endif
 }
 
+bool share_one_heap()
+{
+#if defined(__GLIBC__)
+  return mallopt(M_ARENA_MAX, 1) == 1;
+#else
+  return false;
+#endif
+}
+
 } // namespace bisectr::util

@@ -26,4 +26,9 @@ bool keep_freed_memory();
 /// from keep_freed_memory()'s settings).
 bool back_heap_with_huge_pages(std::size_t reserve);
 
+/// Makes every thread allocate from the main heap (glibc's M_ARENA_MAX = 1) instead of giving each
+/// new thread an arena of its own (a fresh 64 MiB mapping, and page faults for all it allocates).
+/// Returns false where the C library has no such setting.
+bool share_one_heap();
+
 } // namespace bisectr::util
