@@ -22,7 +22,6 @@
 #include <cstdio>
 #include <fstream>
 
-
 namespace bisectr::cli {
 
 namespace {
