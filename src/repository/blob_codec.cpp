@@ -158,8 +158,6 @@ std::string decode_bytes(Encoding encoding, std::string_view stored, std::size_t
   return std::string(stored);
 }
 
-namespace {
-
 void append_leb128(std::string& out, std::uint64_t value)
 {
   do {
@@ -185,8 +183,6 @@ std::uint64_t read_leb128(std::string_view chunk, std::size_t& at)
     shift += 7;
   }
 }
-
-} // namespace
 
 void append_name(std::string& chunk, std::string_view name)
 {
@@ -226,26 +222,33 @@ void decode_names(std::string_view chunk, NameCoding coding, std::vector<std::st
     decode_names(chunk, out);
     return;
   }
-  if (coding != NameCoding::FrontCoded) {
+  if (coding != NameCoding::FrontCoded && coding != NameCoding::FrontCodedWithResults) {
     throw util::RepositoryError("malformed worker order chunk (unknown coding " +
                                 std::to_string(static_cast<int>(coding)) + ")");
   }
-  std::string previous;
-  std::size_t at = 0;
-  while (at < chunk.size()) {
-    const std::uint64_t shared = read_leb128(chunk, at);
-    const std::uint64_t rest = read_leb128(chunk, at);
-    if (shared > previous.size()) {
-      throw util::RepositoryError("malformed worker order chunk (a name shares more than the name before it)");
-    }
-    if (rest > chunk.size() - at) {
-      throw util::RepositoryError("malformed worker order chunk (a name runs past its end)");
-    }
-    previous.resize(static_cast<std::size_t>(shared));
-    previous.append(chunk.substr(at, static_cast<std::size_t>(rest)));
-    at += static_cast<std::size_t>(rest);
-    out.push_back(previous);
+  FrontCodedNames names(chunk);
+  while (names.next()) {
+    out.push_back(names.name());
   }
+}
+
+bool FrontCodedNames::next()
+{
+  if (m_at >= m_chunk.size()) {
+    return false;
+  }
+  const std::uint64_t shared = read_leb128(m_chunk, m_at);
+  const std::uint64_t rest = read_leb128(m_chunk, m_at);
+  if (shared > m_name.size()) {
+    throw util::RepositoryError("malformed worker order chunk (a name shares more than the name before it)");
+  }
+  if (rest > m_chunk.size() - m_at) {
+    throw util::RepositoryError("malformed worker order chunk (a name runs past its end)");
+  }
+  m_name.resize(static_cast<std::size_t>(shared));
+  m_name.append(m_chunk.substr(m_at, static_cast<std::size_t>(rest)));
+  m_at += static_cast<std::size_t>(rest);
+  return true;
 }
 
 std::string encode_memory_curve(const std::vector<model::MemoryPoint>& curve)

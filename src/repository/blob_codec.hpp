@@ -2,6 +2,7 @@
 
 #include "bisectr/model/run.hpp"
 
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -60,6 +61,12 @@ inline constexpr std::size_t k_order_chunk_names = 4096;
 /// ... or fewer when their bytes reach this (ids are untrusted and may be long).
 inline constexpr std::size_t k_order_chunk_bytes = 1024 * 1024;
 
+/// Appends value as unsigned LEB128 (7 bits a byte, low first).
+void append_leb128(std::string& out, std::uint64_t value);
+/// Reads an unsigned LEB128 number at `at` and moves past it; throws util::RepositoryError when
+/// it is cut off.
+std::uint64_t read_leb128(std::string_view chunk, std::size_t& at);
+
 /// Appends one name to a chunk of names (a LEB128 length, then the bytes: names may hold any byte).
 void append_name(std::string& chunk, std::string_view name);
 /// Appends the names of a chunk to out, in order; throws util::RepositoryError on a malformed chunk.
@@ -69,6 +76,7 @@ void decode_names(std::string_view chunk, std::vector<std::string>& out);
 enum class NameCoding : int {
   Plain = 0,        ///< append_name: each name whole
   FrontCoded = 1,   ///< append_front_coded: each name as a prefix of the one before, then the rest
+  FrontCodedWithResults = 2, ///< names as FrontCoded, and each result beside them (result_block.hpp, v11)
 };
 /// Appends one name to a front-coded chunk: a LEB128 count of the bytes it shares with previous
 /// (the chunk's name before it; empty for its first), a LEB128 count of the rest, then the rest.
@@ -77,6 +85,22 @@ void append_front_coded(std::string& chunk, std::string& previous, std::string_v
 /// Appends the names of a chunk in the given coding to out, in order; throws
 /// util::RepositoryError on a malformed chunk or an unknown coding.
 void decode_names(std::string_view chunk, NameCoding coding, std::vector<std::string>& out);
+
+/// Reads a front-coded chunk's names (coding 1 or 2) one at a time into one buffer, with no
+/// allocation per name once it has grown; throws util::RepositoryError on a malformed chunk.
+class FrontCodedNames
+{
+public:
+  explicit FrontCodedNames(std::string_view chunk) : m_chunk(chunk) {}
+  /// Moves to the next name; false after the last.
+  bool next();
+  [[nodiscard]] const std::string& name() const { return m_name; }
+
+private:
+  std::string_view m_chunk;
+  std::size_t m_at = 0;
+  std::string m_name;
+};
 
 /// Tags as one text field (newline-separated); empty for no tags.
 std::string join_tags(const std::vector<std::string>& tags);

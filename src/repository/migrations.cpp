@@ -237,7 +237,18 @@ CREATE TABLE test_hashes (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<Migration, 10> k_migrations = {{{1, k_v1},
+// Version 11: a run keeps its results in its workers' order chunks (coding 2: each test's name
+// as in coding 1, and beside the names a `results` blob with each result's id, sequence, status,
+// times, memory figures and tags; result_block.hpp) and only its failures as rows as well, which
+// `failing`, `flaky` and the attachments read. A row of results took about 80 bytes with its two
+// indices and was two fifths of an import's time (docs/performance.md, session 19). Runs written
+// before keep their rows (`blocks` = 0), so nothing is rewritten here.
+constexpr std::string_view k_v11 = R"sql(
+ALTER TABLE worker_order ADD COLUMN results BLOB;
+ALTER TABLE runs ADD COLUMN blocks INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array<Migration, 11> k_migrations = {{{1, k_v1},
                                                     {2, k_v2},
                                                     {k_summary_version, k_v3},
                                                     {4, k_v4},
@@ -246,7 +257,8 @@ constexpr std::array<Migration, 10> k_migrations = {{{1, k_v1},
                                                     {7, k_v7},
                                                     {8, k_v8},
                                                     {9, k_v9},
-                                                    {k_test_hashes_version, k_v10}}};
+                                                    {k_test_hashes_version, k_v10},
+                                                    {11, k_v11}}};
 
 int read_version(SQLite::Database& db)
 {
@@ -291,7 +303,7 @@ void apply_migrations(SQLite::Database& db, int target_version)
     }
   }
   if (current < k_summary_version && target_version >= k_summary_version) {
-    rebuild_test_summaries(db);
+    rebuild_test_summaries(db, false);  // runs written before v11 keep their results as rows
   }
   if (current < k_test_hashes_version && target_version >= k_test_hashes_version) {
     fill_test_hashes(db);

@@ -1,6 +1,7 @@
 #include "run_queries.hpp"
 
 #include "blob_codec.hpp"
+#include "block_scan.hpp"
 #include "run_slowest.hpp"
 #include "sqlite_support.hpp"
 #include "bisectr/util/error.hpp"
@@ -86,6 +87,29 @@ model::TestResult result_from_row(const SQLite::Statement& row, NameById& worker
   result.tags = split_tags(row.getColumn(7).getString());
   result.rss_before_bytes = optional_int64(row.getColumn(8));
   result.rss_after_bytes = optional_int64(row.getColumn(9));
+  return result;
+}
+
+std::optional<model::TimePoint> optional_time(std::optional<std::int64_t> ns)
+{
+  if (!ns) {
+    return std::nullopt;
+  }
+  return from_ns(*ns);
+}
+
+model::TestResult result_from_entry(const std::string& name, const BlockEntry& entry, const std::string& worker)
+{
+  model::TestResult result;
+  result.test_id = name;
+  result.status = static_cast<model::Status>(entry.status);
+  result.start = optional_time(entry.start_ns);
+  result.stop = optional_time(entry.stop_ns);
+  result.worker = worker;
+  result.sequence = entry.sequence;
+  result.tags = split_tags(entry.tags);
+  result.rss_before_bytes = entry.rss_before_bytes;
+  result.rss_after_bytes = entry.rss_after_bytes;
   return result;
 }
 
@@ -182,13 +206,26 @@ void attach(SQLite::Database& db, model::RunId run, ResultFilter filter, std::ve
 std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId run, ResultFilter filter,
                                             bool with_attachments)
 {
+  NameById worker_name(db, "SELECT name FROM workers WHERE id = ?", "worker");
+  std::vector<model::TestResult> results;
+  std::unordered_map<std::int64_t, std::size_t> index_of;
+  if (filter == ResultFilter::All && run_has_blocks(db, run)) {
+    // Every result of a run written since schema v11 is in its workers' order chunks.
+    for_each_block_result(db, run, [&](std::int64_t, std::int64_t worker, const std::string& name, const BlockEntry& entry) {
+      if (with_attachments) {
+        index_of.emplace(entry.id, results.size());
+      }
+      results.push_back(result_from_entry(name, entry, worker_name(worker)));
+    });
+    if (with_attachments && !results.empty()) {
+      attach(db, run, filter, results, index_of);
+    }
+    return results;
+  }
   std::string sql = filter == ResultFilter::Failing ? k_select_failing : k_select_results;
   sql += k_order_clause;
   SQLite::Statement query(db, sql);
   query.bind(1, run);
-  NameById worker_name(db, "SELECT name FROM workers WHERE id = ?", "worker");
-  std::vector<model::TestResult> results;
-  std::unordered_map<std::int64_t, std::size_t> index_of;
   while (query.executeStep()) {
     if (with_attachments) {
       index_of.emplace(query.getColumn(0).getInt64(), results.size());
@@ -244,10 +281,14 @@ std::vector<model::WorkerInfo> read_workers(SQLite::Database& db, model::RunId r
 
 std::vector<std::string> read_workers_with_results(SQLite::Database& db, model::RunId run, bool failing_only)
 {
-  // One index seek per worker (results_order, or the partial results_failing), not a scan of the run.
-  SQLite::Statement query(db, std::string("SELECT w.name FROM workers w WHERE w.run = ?1 AND EXISTS (SELECT 1 FROM "
-                                          "results r WHERE r.run = ?1 AND r.worker = w.id") +
-                                  (failing_only ? " AND r.status IN (4, 6, 8)" : "") + ") ORDER BY w.name");
+  // One index seek per worker (results_order, or the partial results_failing), not a scan of the run;
+  // a run that keeps its results in chunks (v11) has them for every worker with results.
+  const bool chunks = !failing_only && run_has_blocks(db, run);
+  SQLite::Statement query(db, chunks ? "SELECT w.name FROM workers w WHERE w.run = ?1 AND EXISTS (SELECT 1 FROM "
+                                       "worker_order o WHERE o.run = ?1 AND o.worker = w.id) ORDER BY w.name"
+                                     : std::string("SELECT w.name FROM workers w WHERE w.run = ?1 AND EXISTS (SELECT 1 FROM "
+                                                   "results r WHERE r.run = ?1 AND r.worker = w.id") +
+                                           (failing_only ? " AND r.status IN (4, 6, 8)" : "") + ") ORDER BY w.name");
   query.bind(1, run);
   std::vector<std::string> names;
   while (query.executeStep()) {
@@ -321,11 +362,45 @@ std::vector<std::string> read_worker_order(SQLite::Database& db, model::RunId ru
   return order;
 }
 
+namespace {
+
+std::vector<TestTiming> slowest_from_blocks(SQLite::Database& db, model::RunId run, std::size_t n)
+{
+  struct Timed {
+    std::int64_t duration_ns;
+    std::int64_t id;
+    std::string name;
+  };
+  std::vector<Timed> timed;
+  for_each_block_result(db, run, [&](std::int64_t, std::int64_t, const std::string& name, const BlockEntry& entry) {
+    if (entry.start_ns && entry.stop_ns) {
+      timed.push_back({*entry.stop_ns - *entry.start_ns, entry.id, name});
+    }
+  });
+  // The order of the rows' query: duration descending, then newest result first.
+  const auto slower = [](const Timed& a, const Timed& b) {
+    return a.duration_ns != b.duration_ns ? a.duration_ns > b.duration_ns : a.id > b.id;
+  };
+  const std::size_t count = std::min(n, timed.size());
+  std::partial_sort(timed.begin(), timed.begin() + static_cast<std::ptrdiff_t>(count), timed.end(), slower);
+  std::vector<TestTiming> slowest;
+  slowest.reserve(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    slowest.push_back({std::move(timed[i].name), seconds_of(timed[i].duration_ns)});
+  }
+  return slowest;
+}
+
+} // namespace
+
 std::vector<TestTiming> read_slowest(SQLite::Database& db, model::RunId run, std::size_t n)
 {
   // run_slowest holds each run's k_slowest_kept slowest results; beyond them the run's results
   // are sorted (same order: duration descending, then newest result first).
   const bool kept = n <= k_slowest_kept;
+  if (!kept && run_has_blocks(db, run)) {
+    return slowest_from_blocks(db, run, n);
+  }
   SQLite::Statement query(db, kept ? "SELECT t.name, s.duration_ns FROM run_slowest s JOIN tests t ON t.id = s.test "
                                      "WHERE s.run = ? ORDER BY s.rank LIMIT ?"
                                    : "SELECT t.name, r.duration_ns FROM results r JOIN tests t ON t.id = r.test "

@@ -1,6 +1,8 @@
 #include "sqlite_history.hpp"
 
 #include "bisectr/util/error.hpp"
+#include "block_scan.hpp"
+#include "run_compare.hpp"
 #include "sqlite_repository.hpp"
 #include "sqlite_support.hpp"
 #include "test_names.hpp"
@@ -21,14 +23,6 @@
 namespace bisectr::repository::detail {
 
 namespace {
-
-// Counted results (passed: success 3, xfail 7; failed: uxsuccess 4, fail 6, error 8) in
-// (test, run) order, straight from the covering index results_by_test (named, because the
-// planner otherwise prefers an index on run and sorts). The failure queries read the partial
-// index of failing results only.
-constexpr const char* k_counted_sql =
-    "SELECT test, run, status IN (4, 6, 8) FROM results INDEXED BY results_by_test WHERE status IN (3, 4, 6, 7, 8) "
-    "AND run IN (SELECT id FROM runs WHERE started_ns >= ?1) ORDER BY test, run";
 
 // Each counted failure with its worker and the test just before it on that worker (NULL when it
 // ran first; kept at write time, schema version 5), from the partial index of failing results.
@@ -201,34 +195,9 @@ SqliteHistory::SqliteHistory(SQLite::Database& db, std::filesystem::path file) :
 
 namespace {
 
-// Streams the counted results once (a window-function query is ~10x slower in SQLite) and
-// keeps the tests with at least min_runs counted runs.
 std::vector<TestSummary> tally_tests(SQLite::Database& db, std::int64_t since, std::int64_t min_runs)
 {
-  sqlite3_stmt* raw = nullptr;
-  db.check(sqlite3_prepare_v2(db.getHandle(), k_counted_sql, -1, &raw, nullptr));
-  const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt*)> query(raw, &sqlite3_finalize);
-  db.check(sqlite3_bind_int64(raw, 1, since));
-  std::vector<TestSummary> tallies;
-  TestSummary current;
-  int status = SQLITE_ROW;
-  while ((status = sqlite3_step(raw)) == SQLITE_ROW) {
-    const std::int64_t test = sqlite3_column_int64(raw, 0);
-    if (test != current.test) {
-      if (current.runs >= std::max<std::int64_t>(min_runs, 1)) {
-        tallies.push_back(current);
-      }
-      current = empty_summary(test);
-    }
-    add_counted(current, sqlite3_column_int64(raw, 1), sqlite3_column_int(raw, 2) != 0);
-  }
-  if (status != SQLITE_DONE) {
-    db.check(status);
-  }
-  if (current.runs >= std::max<std::int64_t>(min_runs, 1)) {
-    tallies.push_back(current);
-  }
-  return tallies;
+  return tally_counted(db, since, min_runs, true);
 }
 
 std::unordered_map<std::int64_t, model::TimePoint> run_starts(SQLite::Database& db)
@@ -318,12 +287,13 @@ FailedTestStats SqliteHistory::failed_test_stats(const StatsFilter& filter) cons
 std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id) const
 {
   return guarded(m_file, [&] {
-    SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence "
+    const ReadTransaction snapshot(m_db);
+    SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence, r.id "
                                   "FROM results r JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker "
                                   "WHERE r.test = (" + std::string(k_find_test_sql) + ") ORDER BY r.run, r.id");
     query.bind(1, name_hash(test_id));
     query.bind(2, test_id);
-    std::vector<HistoryEntry> entries;
+    std::vector<std::pair<std::int64_t, HistoryEntry>> entries;  // by result id
     while (query.executeStep()) {
       HistoryEntry entry;
       entry.run = query.getColumn(0).getInt64();
@@ -332,107 +302,55 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
       entry.duration_seconds = seconds_of(query.getColumn(3));
       entry.worker = query.getColumn(4).getString();
       entry.sequence = query.getColumn(5).getInt64();
-      entries.push_back(std::move(entry));
+      entries.emplace_back(query.getColumn(6).getInt64(), std::move(entry));
     }
-    return entries;
+    // Runs written since schema v11 keep every result in chunks and their failures as rows too:
+    // the chunks add the rest. There is no index by test over them: every chunk is read.
+    const std::size_t from_rows = entries.size();
+    const auto starts = run_starts(m_db);
+    std::unordered_map<std::int64_t, std::string> worker_names;
+    SQLite::Statement worker_name(m_db, "SELECT name FROM workers WHERE id = ?");
+    for_each_block_result_since(
+        m_db, std::numeric_limits<std::int64_t>::min(),
+        [&](std::int64_t run, std::int64_t worker, const std::string& name, const BlockEntry& stored) {
+          if (name != test_id || model::is_failure(static_cast<model::Status>(stored.status))) {
+            return;
+          }
+          auto known = worker_names.find(worker);
+          if (known == worker_names.end()) {
+            worker_name.bind(1, worker);
+            known = worker_names.emplace(worker, worker_name.executeStep() ? worker_name.getColumn(0).getString() : "").first;
+            worker_name.reset();
+          }
+          HistoryEntry entry;
+          entry.run = run;
+          entry.started = starts.at(run);
+          entry.status = static_cast<model::Status>(stored.status);
+          entry.duration_seconds = stored.start_ns && stored.stop_ns
+                                       ? static_cast<double>(*stored.stop_ns - *stored.start_ns) / 1e9
+                                       : 0.0;
+          entry.worker = known->second;
+          entry.sequence = stored.sequence;
+          entries.emplace_back(stored.id, std::move(entry));
+        },
+        &test_id);
+    if (entries.size() != from_rows) {
+      std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+        return a.second.run != b.second.run ? a.second.run < b.second.run : a.first < b.first;
+      });
+    }
+    std::vector<HistoryEntry> history;
+    history.reserve(entries.size());
+    for (auto& [id, entry] : entries) {
+      history.push_back(std::move(entry));
+    }
+    return history;
   });
 }
-
-namespace {
-
-// One test's row in one run, as compare_runs reads it.
-struct RunRow {
-  model::Status status = model::Status::Undefined;
-  std::string worker;
-  std::int64_t sequence = 0;
-  std::optional<double> seconds;
-};
-
-bool run_exists(SQLite::Database& db, model::RunId run)
-{
-  SQLite::Statement query(db, "SELECT 1 FROM runs WHERE id = ?");
-  query.bind(1, run);
-  return query.executeStep();
-}
-
-// A run's rows by test id; the join happens here because SQLite plans a FULL JOIN of two
-// subqueries as nested loops.
-std::map<std::string, RunRow> read_run_rows(SQLite::Database& db, model::RunId run)
-{
-  SQLite::Statement query(db, "SELECT t.name, r.status, w.name, r.sequence, r.duration_ns FROM results r "
-                              "JOIN tests t ON t.id = r.test JOIN workers w ON w.id = r.worker WHERE r.run = ?");
-  query.bind(1, run);
-  std::map<std::string, RunRow> rows;
-  while (query.executeStep()) {
-    RunRow row;
-    row.status = static_cast<model::Status>(query.getColumn(1).getInt());
-    row.worker = query.getColumn(2).getString();
-    row.sequence = query.getColumn(3).getInt64();
-    if (!query.getColumn(4).isNull()) {
-      row.seconds = seconds_of(query.getColumn(4));
-    }
-    rows.insert_or_assign(query.getColumn(0).getString(), std::move(row));
-  }
-  return rows;
-}
-
-bool duration_changed(double before, double after, const CompareThresholds& thresholds)
-{
-  const double change = std::fabs(after - before);
-  if (change <= thresholds.min_seconds) {
-    return false;
-  }
-  return before <= 0.0 || change / before > thresholds.min_ratio;
-}
-
-void compare_present(const std::string& name, const RunRow& a, const RunRow& b, const CompareThresholds& thresholds,
-                     RunComparison& comparison)
-{
-  if (a.status != b.status) {
-    comparison.status_changes.push_back({name, a.status, b.status});
-  }
-  if (a.worker != b.worker || a.sequence != b.sequence) {
-    comparison.moves.push_back({name, a.worker, a.sequence, b.worker, b.sequence});
-  }
-  if (a.seconds && b.seconds && duration_changed(*a.seconds, *b.seconds, thresholds)) {
-    comparison.duration_changes.push_back({name, *a.seconds, *b.seconds});
-  }
-}
-
-RunComparison compare_rows(const std::map<std::string, RunRow>& a, const std::map<std::string, RunRow>& b,
-                           const CompareThresholds& thresholds)
-{
-  RunComparison comparison;
-  auto left = a.begin();
-  auto right = b.begin();
-  while (left != a.end() || right != b.end()) {
-    if (right == b.end() || (left != a.end() && left->first < right->first)) {
-      comparison.status_changes.push_back({left->first, left->second.status, std::nullopt});
-      ++left;
-    } else if (left == a.end() || right->first < left->first) {
-      comparison.status_changes.push_back({right->first, std::nullopt, right->second.status});
-      ++right;
-    } else {
-      compare_present(left->first, left->second, right->second, thresholds, comparison);
-      ++left;
-      ++right;
-    }
-  }
-  return comparison;
-}
-
-} // namespace
 
 RunComparison SqliteHistory::compare_runs(model::RunId a, model::RunId b, const CompareThresholds& thresholds) const
 {
-  return guarded(m_file, [&] {
-    for (const model::RunId run : {a, b}) {
-      if (!run_exists(m_db, run)) {
-        throw util::UsageError("no run " + std::to_string(run) + " in the repository");
-      }
-    }
-    return compare_rows(read_run_rows(m_db, a), read_run_rows(m_db, b), thresholds);
-  });
+  return guarded(m_file, [&] { return compare_stored_runs(m_db, a, b, thresholds); });
 }
 
 RepositoryStats SqliteHistory::stats() const
@@ -485,11 +403,13 @@ PruneOutcome SqliteHistory::prune(const PruneRule& rule)
       outcome.results_removed += delete_run_rows(m_db, run).value_or(0);
       ++outcome.runs_removed;
     }
-    forget_tests(m_db, "SELECT id FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)",
-                 std::nullopt);
+    forget_tests(m_db,
+                 select_ids(m_db, "SELECT id FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)",
+                            std::nullopt),
+                 block_name_hashes(m_db, std::nullopt));
     m_db.exec("DELETE FROM strings WHERE id NOT IN (SELECT name FROM attachments UNION SELECT mime FROM attachments)");
     if (outcome.runs_removed > 0) {
-      rebuild_test_summaries(m_db);
+      rebuild_test_summaries(m_db, true);
     }
     transaction.commit();
     if (outcome.runs_removed > 0) {

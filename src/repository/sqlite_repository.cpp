@@ -1,5 +1,7 @@
 #include "sqlite_repository.hpp"
 
+#include "block_scan.hpp"
+
 #include "bisectr/repository/schema.hpp"
 #include "bisectr/util/error.hpp"
 #include "migrations.hpp"
@@ -226,7 +228,7 @@ bool SqliteRepository::remove_run(model::RunId id)
     WriteTransaction transaction(m_db);
     const bool removed = delete_run_rows(m_db, id).has_value();
     if (removed) {
-      rebuild_test_summaries(m_db);
+      rebuild_test_summaries(m_db, true);
     }
     transaction.commit();
     return removed;
@@ -250,16 +252,39 @@ std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId r
     statement.bind(1, run);
     return statement.exec();
   };
+  const bool blocks = run_has_blocks(db, run);  // before its row goes
   if (run_delete("DELETE FROM runs WHERE id = ?") == 0) {
     return std::nullopt;
   }
   run_delete("DELETE FROM attachments WHERE run = ?");
-  // The tests only this run had go with it (schema version 8: `stats` counts the tests table).
-  forget_tests(db,
-               "SELECT test FROM results WHERE run = ?1 AND NOT EXISTS "
-               "(SELECT 1 FROM results r WHERE r.test = results.test AND r.run <> ?1)",
-               run);
-  const std::int64_t results = run_delete("DELETE FROM results WHERE run = ?");
+  // The tests only this run had go with it (schema version 8: `stats` counts the tests table):
+  // those no other run has as a row (results_by_test) or holds in its chunks (schema v11).
+  std::vector<std::int64_t> candidates = select_ids(db,
+                                                    "SELECT DISTINCT test FROM results WHERE run = ?1 AND NOT EXISTS "
+                                                    "(SELECT 1 FROM results r WHERE r.test = results.test AND r.run <> ?1)",
+                                                    run);
+  std::int64_t results = 0;
+  if (blocks) {
+    TestIds ids(db, true);
+    SQLite::Statement elsewhere(db, "SELECT 1 FROM results WHERE test = ?1 AND run <> ?2");
+    std::unordered_set<std::int64_t> seen(candidates.begin(), candidates.end());
+    for_each_block_result(db, run, [&](std::int64_t, std::int64_t, const std::string& name, const BlockEntry&) {
+      ++results;
+      const std::int64_t test = ids(name);
+      if (test == 0 || !seen.insert(test).second) {
+        return;
+      }
+      elsewhere.bind(1, test);
+      elsewhere.bind(2, run);
+      if (!elsewhere.executeStep()) {
+        candidates.push_back(test);
+      }
+      elsewhere.reset();
+    });
+  }
+  forget_tests(db, candidates, block_name_hashes(db, run));
+  const std::int64_t rows = run_delete("DELETE FROM results WHERE run = ?");
+  results = std::max(results, rows);
   run_delete("DELETE FROM run_slowest WHERE run = ?");
   run_delete("DELETE FROM worker_order WHERE run = ?");
   run_delete("DELETE FROM workers WHERE run = ?");

@@ -1,10 +1,13 @@
 #include "sqlite_run_writer.hpp"
 
 #include "blob_codec.hpp"
+#include "result_block.hpp"
 #include "test_names.hpp"
 
 #include <sqlite3.h>
 
+#include <algorithm>
+#include <numeric>
 #include <utility>
 #include <vector>
 
@@ -37,7 +40,9 @@ std::optional<std::int64_t> duration_ns(const model::TestResult& result)
 }
 
 // The writer's SQL, each statement kept in the connection's StatementCache.
-constexpr const char* k_insert_run = "INSERT INTO runs (started_ns, source, state) VALUES (?, ?, ?)";
+// A run written from schema v11 on keeps every result in its workers' order chunks (blocks = 1) and
+// only its failures as rows too.
+constexpr const char* k_insert_run = "INSERT INTO runs (started_ns, source, state, blocks) VALUES (?, ?, ?, 1)";
 constexpr const char* k_tests_target = "tests (id, name)";
 constexpr int k_tests_columns = 2;
 constexpr const char* k_results_target =
@@ -59,7 +64,9 @@ constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
 constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
 constexpr const char* k_insert_attachment =
     "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names, coding) VALUES (?, ?, ?, ?, 1)";
+constexpr const char* k_insert_order_chunk =
+    "INSERT INTO worker_order (run, worker, chunk, names, coding, results) VALUES (?, ?, ?, ?, 2, ?)";
+constexpr const char* k_read_order_chunks = "SELECT names, results FROM worker_order WHERE run = ? AND worker = ? ORDER BY chunk";
 constexpr const char* k_set_order_chunks = "UPDATE workers SET order_chunks = ? WHERE id = ?";
 constexpr const char* k_drop_order = "DELETE FROM worker_order WHERE run = ? AND worker = ?";
 constexpr const char* k_update_worker =
@@ -149,8 +156,12 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t test = intern_test(result.test_id);
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
-    add_to_order(worker, result.sequence, result.test_id);  // reads the worker's latest result first
-    insert_result(result_id, result, test, worker, previous_test(result, test, worker));
+    add_to_order(worker, result_id, result);  // reads the worker's latest result first
+    std::optional<Previous> previous = previous_test(result, test, worker);
+    if (model::is_failure(result.status)) {
+      // Failures are rows as well: `failing`, `flaky` and the attachments read them there.
+      insert_result(result_id, result, test, worker, std::move(previous));
+    }
     const std::optional<std::int64_t> duration = duration_ns(result);
     m_summary.add(test, result.status, duration);
     if (duration) {
@@ -329,22 +340,37 @@ std::int64_t SqliteRunWriter::worker_id(const std::string& name)
   return id;
 }
 
-void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t sequence, const std::string& name)
+void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t result_id, const model::TestResult& result)
 {
   OrderChunks& order = m_orders[worker];
-  if (!order.ordered) {
-    return;
-  }
-  // The chunks are the order only if the results arrive in sequence order (RunWriter's
-  // contract); otherwise this worker is read through results, sorted by sequence. The worker's
-  // latest result is the one previous_test() keeps (test 0: none yet).
+  // Results arriving out of sequence order (RunWriter's contract asks for it) are sorted by
+  // finish_orders. The worker's latest result is the one previous_test() keeps (test 0: none yet).
   const Latest& latest = m_latest_of_worker[worker];
-  if (latest.test != 0 && sequence <= latest.sequence) {
+  if (latest.test != 0 && result.sequence <= latest.sequence) {
     order.ordered = false;
-    order.names = std::string();
-    return;
   }
+  append_to_chunk(worker, result.test_id, entry_of(result_id, result));
+}
+
+BlockEntry SqliteRunWriter::entry_of(std::int64_t result_id, const model::TestResult& result)
+{
+  BlockEntry entry;
+  entry.id = result_id;
+  entry.sequence = result.sequence;
+  entry.status = static_cast<int>(result.status);
+  entry.start_ns = ns_or_null(result.start);
+  entry.stop_ns = ns_or_null(result.stop);
+  entry.rss_before_bytes = result.rss_before_bytes;
+  entry.rss_after_bytes = result.rss_after_bytes;
+  entry.tags = join_tags(result.tags);
+  return entry;
+}
+
+void SqliteRunWriter::append_to_chunk(std::int64_t worker, std::string_view name, const BlockEntry& entry)
+{
+  OrderChunks& order = m_orders[worker];
   append_front_coded(order.names, order.previous, name);
+  order.results.append(entry);
   if (++order.count == k_order_chunk_names || order.names.size() >= k_order_chunk_bytes) {
     write_order_chunk(worker);
   }
@@ -358,27 +384,61 @@ void SqliteRunWriter::write_order_chunk(std::int64_t worker)
   insert.bind(2, worker);
   insert.bind(3, order.written);
   insert.bindNoCopy(4, order.names.data(), static_cast<int>(order.names.size()));
+  insert.bindNoCopy(5, order.results.bytes().data(), static_cast<int>(order.results.bytes().size()));
   insert.exec();
   insert.reset();
   ++order.written;
   order.names.clear();
   order.previous.clear();
+  order.results.clear();
   order.count = 0;
+}
+
+void SqliteRunWriter::sort_order(std::int64_t worker)
+{
+  // Rare: read the worker's chunks back, sort them by sequence (stable) and write them again.
+  std::vector<std::string> names;
+  std::vector<BlockEntry> entries;
+  {
+    SQLite::Statement read(m_db, k_read_order_chunks);
+    read.bind(1, m_run);
+    read.bind(2, worker);
+    while (read.executeStep()) {
+      decode_names(column_bytes(read.getColumn(0)), NameCoding::FrontCodedWithResults, names);
+      decode_block(column_bytes(read.getColumn(1)), entries);
+    }
+  }
+  if (names.size() != entries.size()) {
+    throw util::RepositoryError("worker order chunks of run " + std::to_string(m_run) + " lost their results");
+  }
+  SQLite::Statement& drop = m_statements.get(k_drop_order);
+  drop.bind(1, m_run);
+  drop.bind(2, worker);
+  drop.exec();
+  drop.reset();
+  std::vector<std::size_t> by_sequence(names.size());
+  std::iota(by_sequence.begin(), by_sequence.end(), std::size_t{0});
+  std::stable_sort(by_sequence.begin(), by_sequence.end(),
+                   [&](std::size_t a, std::size_t b) { return entries[a].sequence < entries[b].sequence; });
+  OrderChunks& order = m_orders[worker];
+  order.written = 0;
+  for (const std::size_t i : by_sequence) {
+    append_to_chunk(worker, names[i], entries[i]);
+  }
 }
 
 void SqliteRunWriter::finish_orders()
 {
   SQLite::Statement& set_chunks = m_statements.get(k_set_order_chunks);
   for (auto& [worker, order] : m_orders) {
-    if (!order.ordered) {
-      SQLite::Statement& drop = m_statements.get(k_drop_order);
-      drop.bind(1, m_run);
-      drop.bind(2, worker);
-      drop.exec();
-      continue;
-    }
     if (order.count > 0) {
       write_order_chunk(worker);
+    }
+    if (!order.ordered) {
+      sort_order(worker);
+      if (order.count > 0) {
+        write_order_chunk(worker);
+      }
     }
     set_chunks.bind(1, order.written);
     set_chunks.bind(2, worker);

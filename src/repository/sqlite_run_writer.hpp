@@ -2,6 +2,7 @@
 
 #include "batch_inserter.hpp"
 #include "name_table.hpp"
+#include "result_block.hpp"
 #include "run_slowest.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
@@ -72,10 +73,16 @@ private:
   void cache_known_tests();
   std::int64_t intern_string(const std::string& text);
   std::int64_t worker_id(const std::string& name);
-  /// Appends a result's test to its worker's order chunk, writing the chunk when full.
-  void add_to_order(std::int64_t worker, std::int64_t sequence, const std::string& name);
+  /// Appends a result (its test's name and its fields) to its worker's order chunk.
+  void add_to_order(std::int64_t worker, std::int64_t result_id, const model::TestResult& result);
+  static BlockEntry entry_of(std::int64_t result_id, const model::TestResult& result);
+  /// Appends one entry to the worker's chunk, writing the chunk when full.
+  void append_to_chunk(std::int64_t worker, std::string_view name, const BlockEntry& entry);
   void write_order_chunk(std::int64_t worker);
-  /// Writes the last chunks and records each worker's chunk count (or drops an unordered worker's).
+  /// Rewrites a worker's stored chunks in sequence order.
+  void sort_order(std::int64_t worker);
+  /// Writes the last chunks (sorting a worker whose results came out of order) and records each
+  /// worker's chunk count.
   void finish_orders();
 
   StatementCache& m_statements;
@@ -100,9 +107,10 @@ private:
   struct OrderChunks {
     std::string names;          ///< the chunk being filled (front-coded)
     std::string previous;       ///< the chunk's last name so far
+    BlockEncoder results;       ///< the chunk's results, beside its names
     std::size_t count = 0;      ///< names in it
     std::int64_t written = 0;   ///< chunks already stored
-    bool ordered = true;        ///< false once a result arrived out of sequence order
+    bool ordered = true;        ///< false once a result arrived out of sequence order (sorted at commit)
   };
   std::unordered_map<std::int64_t, OrderChunks> m_orders;
   SummaryAccumulator m_summary{0};

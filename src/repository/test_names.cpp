@@ -52,20 +52,37 @@ void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::s
   insert.flush();
 }
 
-std::int64_t forget_tests(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run)
+std::vector<std::int64_t> select_ids(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run)
+{
+  SQLite::Statement select(db, select_ids_sql);
+  if (run) {
+    select.bind(1, *run);
+  }
+  std::vector<std::int64_t> ids;
+  while (select.executeStep()) {
+    ids.push_back(select.getColumn(0).getInt64());
+  }
+  return ids;
+}
+
+std::int64_t forget_tests(SQLite::Database& db, const std::vector<std::int64_t>& ids,
+                          const std::unordered_set<std::int64_t>& keep)
 {
   // Read first, then delete: SQLite leaves undefined what a statement still stepping sees of
   // rows deleted under it.
   std::vector<std::pair<std::int64_t, std::int64_t>> doomed;  // (id, hash)
   {
-    SQLite::Statement select(db, std::string("SELECT id, name FROM tests WHERE id IN (") + select_ids_sql + ")");
-    if (run) {
-      select.bind(1, *run);
-    }
-    while (select.executeStep()) {
-      const SQLite::Column name = select.getColumn(1);
-      doomed.emplace_back(select.getColumn(0).getInt64(),
-                          name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes()))));
+    SQLite::Statement select(db, "SELECT name FROM tests WHERE id = ?");
+    for (const std::int64_t id : ids) {
+      select.bind(1, id);
+      if (select.executeStep()) {
+        const SQLite::Column name = select.getColumn(0);
+        const std::int64_t hash = name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes())));
+        if (keep.count(hash) == 0) {
+          doomed.emplace_back(id, hash);
+        }
+      }
+      select.reset();
     }
   }
   SQLite::Statement delete_hash(db, "DELETE FROM test_hashes WHERE hash = ? AND id = ?");

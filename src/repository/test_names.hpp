@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -32,9 +33,13 @@ void prepare_test_hash_statements(StatementCache& statements);
 /// Inserts the hashes of these new tests (name, id), sorted by hash: in order into the index.
 void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests);
 
-/// Deletes the tests that `select_ids_sql` returns (one column: their ids; ?1 bound to run when
-/// given), with their hashes; returns how many.
-std::int64_t forget_tests(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run);
+/// The ids `select_ids_sql` returns (one column; ?1 bound to run when given).
+std::vector<std::int64_t> select_ids(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run);
+
+/// Deletes these tests with their hashes, except those whose name's hash is in `keep` (the names
+/// runs still hold in their order chunks); returns how many.
+std::int64_t forget_tests(SQLite::Database& db, const std::vector<std::int64_t>& ids,
+                          const std::unordered_set<std::int64_t>& keep);
 
 /// Fills test_hashes from tests (the migration to v10).
 void fill_test_hashes(SQLite::Database& db);

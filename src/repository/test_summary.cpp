@@ -1,9 +1,11 @@
 #include "test_summary.hpp"
 
 #include "batch_inserter.hpp"
+#include "block_scan.hpp"
 #include "statement_cache.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <memory>
 #include <sqlite3.h>
 #include <unordered_map>
@@ -164,45 +166,117 @@ void SummaryAccumulator::write(StatementCache& statements, std::int64_t run)
 
 namespace {
 
-std::vector<TestSummary> tally_all(SQLite::Database& db)
+// A counted result, in the order a tally folds them: by test, then run, then status (the order of
+// the index results_by_test, which the rows are read from).
+struct Counted {
+  std::int64_t test;
+  std::int64_t run;
+  int status;
+  bool operator<(const Counted& other) const
+  {
+    return test != other.test ? test < other.test : run != other.run ? run < other.run : status < other.status;
+  }
+};
+
+// A test's newest success with a duration: its run and that duration (recent_durations).
+using RecentSuccesses = std::unordered_map<std::int64_t, std::pair<std::int64_t, std::int64_t>>;
+
+void note_success(RecentSuccesses& recent, std::int64_t test, std::int64_t run, std::int64_t duration_ns)
 {
-  const RawStatement counted = prepare(db, "SELECT test, run, status IN (4, 6, 8) FROM results INDEXED BY "
-                                           "results_by_test WHERE status IN (3, 4, 6, 7, 8) ORDER BY test, run");
-  std::vector<TestSummary> summaries;
-  for_each_row(db, counted.get(), [&](sqlite3_stmt* row) {
-    const std::int64_t test = sqlite3_column_int64(row, 0);
-    if (summaries.empty() || summaries.back().test != test) {
-      summaries.push_back(empty_summary(test));
-    }
-    add_counted(summaries.back(), sqlite3_column_int64(row, 1), sqlite3_column_int(row, 2) != 0);
-  });
-  return summaries;
+  auto [it, added] = recent.try_emplace(test, run, duration_ns);
+  if (!added && it->second.first < run) {
+    it->second = {run, duration_ns};
+  }
 }
 
-void add_recent_successes(SQLite::Database& db, std::vector<TestSummary>& summaries)
+// The counted results of the runs started at or after since_ns, sorted; with `recent`, each
+// test's newest success with a duration too.
+std::vector<Counted> counted_results(SQLite::Database& db, std::int64_t since_ns, bool with_blocks,
+                                     RecentSuccesses* recent)
 {
-  std::unordered_map<std::int64_t, std::size_t> index_of;
-  for (std::size_t i = 0; i < summaries.size(); ++i) {
-    index_of.emplace(summaries[i].test, i);
+  const RawStatement rows = prepare(db, "SELECT test, run, status FROM results INDEXED BY results_by_test WHERE status "
+                                        "IN (3, 4, 6, 7, 8) AND run IN (SELECT id FROM runs WHERE started_ns >= ?1) "
+                                        "ORDER BY test, run");
+  db.check(sqlite3_bind_int64(rows.get(), 1, since_ns));
+  std::vector<Counted> counted;
+  for_each_row(db, rows.get(), [&](sqlite3_stmt* row) {
+    counted.push_back({sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 1), sqlite3_column_int(row, 2)});
+  });
+  if (recent != nullptr) {
+    // SQLite takes the bare column duration_ns from the row that holds max(run).
+    const RawStatement newest = prepare(db, "SELECT test, duration_ns, max(run) FROM results WHERE status = 3 AND "
+                                            "duration_ns IS NOT NULL GROUP BY test");
+    for_each_row(db, newest.get(), [&](sqlite3_stmt* row) {
+      note_success(*recent, sqlite3_column_int64(row, 0), sqlite3_column_int64(row, 2), sqlite3_column_int64(row, 1));
+    });
   }
-  // SQLite takes the bare column duration_ns from the row that holds max(run).
-  const RawStatement recent = prepare(db, "SELECT test, duration_ns, max(run) FROM results WHERE status = 3 AND "
-                                          "duration_ns IS NOT NULL GROUP BY test");
-  for_each_row(db, recent.get(), [&](sqlite3_stmt* row) {
-    if (const auto found = index_of.find(sqlite3_column_int64(row, 0)); found != index_of.end()) {
-      summaries[found->second].success_ns = sqlite3_column_int64(row, 1);
-      summaries[found->second].success_run = sqlite3_column_int64(row, 2);
+  if (!with_blocks) {
+    return counted;
+  }
+  // Runs written since schema v11 keep their passes in chunks only (their failures are rows too).
+  const std::size_t from_rows = counted.size();
+  std::unique_ptr<TestIds> ids;
+  for_each_block_result_since(db, since_ns, [&](std::int64_t run, std::int64_t, const std::string& name,
+                                                const BlockEntry& entry) {
+    if (!is_counted(entry.status) || is_failed(entry.status)) {
+      return;
+    }
+    if (!ids) {
+      ids = std::make_unique<TestIds>(db, true);
+    }
+    if (const std::int64_t test = (*ids)(name); test != 0) {
+      counted.push_back({test, run, entry.status});
+      if (recent != nullptr && entry.status == 3 && entry.start_ns && entry.stop_ns) {
+        note_success(*recent, test, run, *entry.stop_ns - *entry.start_ns);
+      }
     }
   });
+  if (counted.size() != from_rows) {
+    std::sort(counted.begin(), counted.end());
+  }
+  return counted;
+}
+
+std::vector<TestSummary> fold(const std::vector<Counted>& counted, std::int64_t min_runs)
+{
+  std::vector<TestSummary> tallies;
+  TestSummary current;
+  const auto keep = [&] {
+    if (current.test != 0 && current.runs >= std::max<std::int64_t>(min_runs, 1)) {
+      tallies.push_back(current);
+    }
+  };
+  for (const Counted& each : counted) {
+    if (each.test != current.test) {
+      keep();
+      current = empty_summary(each.test);
+    }
+    add_counted(current, each.run, is_failed(each.status));
+  }
+  keep();
+  return tallies;
 }
 
 } // namespace
 
-void rebuild_test_summaries(SQLite::Database& db)
+std::vector<TestSummary> tally_counted(SQLite::Database& db, std::int64_t since_ns, std::int64_t min_runs,
+                                       bool with_blocks)
+{
+  return fold(counted_results(db, since_ns, with_blocks, nullptr), min_runs);
+}
+
+void rebuild_test_summaries(SQLite::Database& db, bool with_blocks)
 {
   db.exec("DELETE FROM test_summary");
-  std::vector<TestSummary> summaries = tally_all(db);
-  add_recent_successes(db, summaries);
+  RecentSuccesses recent;
+  std::vector<TestSummary> summaries =
+      fold(counted_results(db, std::numeric_limits<std::int64_t>::min(), with_blocks, &recent), 1);
+  for (TestSummary& summary : summaries) {
+    if (const auto found = recent.find(summary.test); found != recent.end()) {
+      summary.success_run = found->second.first;
+      summary.success_ns = found->second.second;
+    }
+  }
   StatementCache statements(db);
   BatchInserter insert(statements, k_target, k_columns, k_batch_rows);
   for (const TestSummary& summary : summaries) {

@@ -55,8 +55,17 @@ private:
   std::int64_t m_first_new_test;
 };
 
-/// Recomputes test_summary from the results table (migration backfill, remove_run, prune).
-void rebuild_test_summaries(SQLite::Database& db);
+/// Every counted result (success, xfail, uxsuccess, fail, error) of the runs started at or after
+/// since_ns, folded per test in (run, status) order as test_summary keeps them (without
+/// success_run/success_ns), ordered by test; tests with fewer than max(min_runs, 1) runs are left
+/// out. Reads the rows (every failure, and every result of the runs written before schema v11) and,
+/// when with_blocks (a schema of v11 or later), the passes the other runs keep in chunks.
+std::vector<TestSummary> tally_counted(SQLite::Database& db, std::int64_t since_ns, std::int64_t min_runs,
+                                       bool with_blocks);
+
+/// Recomputes test_summary from every run's results (migration backfill with with_blocks false,
+/// remove_run, prune).
+void rebuild_test_summaries(SQLite::Database& db, bool with_blocks);
 
 /// test_summary rows with at least max(min_runs, 1) runs, ordered by test.
 std::vector<TestSummary> read_test_summaries(SQLite::Database& db, std::int64_t min_runs);

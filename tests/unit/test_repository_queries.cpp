@@ -171,13 +171,19 @@ TEST_CASE("repository::worker_order across stored chunks")
     CHECK(db.execAndGet("SELECT count(*) FROM worker_order WHERE run = " + std::to_string(id)).getInt() == 6);
     CHECK(db.execAndGet("SELECT sum(order_chunks) FROM workers").getInt() == 6);
   }
-  SUBCASE("the chunks and the results agree")
+  SUBCASE("the chunks are the results (schema v11): read back in worker and sequence order")
   {
-    {
-      SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-      db.exec("UPDATE workers SET order_chunks = NULL");
+    std::vector<std::string> names0;
+    std::vector<std::string> names1;
+    for (const auto& result : repo->results(id, false)) {
+      CHECK(result.status == Status::Success);
+      (result.worker == "worker-0" ? names0 : names1).push_back(result.test_id);
     }
-    CHECK(repo->worker_order(id, "worker-0") == expected0);
+    CHECK(names0 == expected0);
+    CHECK(names1 == expected1);
+    SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+    CHECK(db.execAndGet("SELECT count(*) FROM results").getInt() == 0);  // passes are not rows
+    CHECK(db.execAndGet("SELECT blocks FROM runs").getInt() == 1);
   }
   SUBCASE("a missing chunk is reported, not silently skipped")
   {
@@ -209,7 +215,7 @@ TEST_CASE("repository::worker_order across stored chunks")
   SUBCASE("new chunks are front-coded and smaller; chunks written whole before v10 still read")
   {
     SQLite::Database db(file.string(), SQLite::OPEN_READWRITE);
-    CHECK(db.execAndGet("SELECT count(*) FROM worker_order WHERE coding <> 1").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_order WHERE coding <> 2").getInt() == 0);
     SQLite::Statement chunk(db, "SELECT names FROM worker_order w JOIN workers k ON k.id = w.worker "
                                 "WHERE k.name = 'worker-1' AND chunk = 0");
     REQUIRE(chunk.executeStep());
@@ -263,8 +269,15 @@ TEST_CASE("repository::worker_order when results arrive out of sequence order")
   const auto id = writer->commit();
   CHECK(repo->worker_order(id, "worker-0") == std::vector<std::string>{"t.first", "t.second"});
   CHECK(repo->worker_order(id, "worker-1") == std::vector<std::string>{"t.x"});
+  // The worker's chunk was sorted at commit, its results with it.
+  const auto results = repo->results(id, false);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0].test_id == "t.first");
+  CHECK(results[0].sequence == 0);
+  CHECK(results[1].test_id == "t.second");
+  CHECK(results[1].sequence == 1);
   SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
-  CHECK(db.execAndGet("SELECT order_chunks IS NULL FROM workers WHERE name = 'worker-0'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT order_chunks FROM workers WHERE name = 'worker-0'").getInt() == 1);
   CHECK(db.execAndGet("SELECT order_chunks FROM workers WHERE name = 'worker-1'").getInt() == 1);
 }
 

@@ -306,11 +306,40 @@ TEST_CASE("repository::migrate")
       CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 4);
       CHECK(db.execAndGet("SELECT id FROM test_hashes WHERE hash = " +
                           std::to_string(repository::detail::name_hash("zeta"))).getInt() == 4);
-      CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = 2").getInt() == 2);
+      // The new run keeps its passes in its order chunk (schema v11); run 1's rows are as they were.
+      CHECK(db.execAndGet("SELECT count(*) FROM results WHERE test = 2").getInt() == 1);
     }
     CHECK(repo->worker_order(2, "worker-0") == std::vector<std::string>{"victim", "zeta", "first"});
+    // Run 1's results are rows, run 2's are in its order chunk (v11): history and tallies read both.
+    const auto both = repo->history().test_history("victim");
+    REQUIRE(both.size() == 2);
+    CHECK(both[0].run == 1);
+    CHECK(both[0].status == model::Status::Fail);
+    CHECK(both[1].run == 2);
+    CHECK(both[1].status == model::Status::Success);
+    CHECK(both[1].worker == "worker-0");
+    CHECK(both[1].sequence == 0);
+    for (const auto& stats : repo->history().test_stats({model::TimePoint{}, 0})) {
+      CHECK_MESSAGE(stats.runs == (stats.test_id == "setter" || stats.test_id == "zeta" ? 1 : 2), stats.test_id);
+      CHECK(stats.failures == (stats.test_id == "victim" ? 1 : 0));
+    }
+    // compare reads run 1 from its rows and run 2 from its chunk.
+    const auto diff = repo->history().compare_runs(1, 2, {});
+    bool victim_fixed = false;
+    for (const auto& change : diff.status_changes) {
+      victim_fixed = victim_fixed || (change.test_id == "victim" && change.before == model::Status::Fail &&
+                                      change.after == model::Status::Success);
+    }
+    CHECK(victim_fixed);
     // Removing run 1 deletes setter, which only it had, from tests and from test_hashes.
     CHECK(repo->remove_run(1));
+    // ... and the summaries are rebuilt from what is left: run 2's chunk.
+    CHECK(repo->history().test_history("victim").size() == 1);
+    {
+      SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
+      CHECK(db.execAndGet("SELECT runs || ',' || failures FROM test_summary s JOIN tests t ON "
+                          "t.id = s.test WHERE t.name = 'victim'").getString() == "1,0");
+    }
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT group_concat(name, ',') FROM (SELECT t.name FROM test_hashes h JOIN tests t "
                         "ON t.id = h.id ORDER BY t.name)").getString() == "first,victim,zeta");

@@ -5,7 +5,7 @@
 namespace bisectr::repository {
 
 /// The schema version this build reads and writes (PRAGMA user_version).
-inline constexpr int k_schema_version = 10;
+inline constexpr int k_schema_version = 11;
 
 /// The schema version stored in a database file (0 for a new, empty file).
 int schema_version(const std::filesystem::path& db_file);
