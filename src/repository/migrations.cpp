@@ -237,14 +237,22 @@ CREATE TABLE test_hashes (
 ) WITHOUT ROWID;
 )sql";
 
-// Version 11: a run keeps its results in its workers' order chunks (coding 2: each test's name
-// as in coding 1, and beside the names a `results` blob with each result's id, sequence, status,
-// times, memory figures and tags; result_block.hpp) and only its failures as rows as well, which
-// `failing`, `flaky` and the attachments read. A row of results took about 80 bytes with its two
-// indices and was two fifths of an import's time (docs/performance.md, session 19). Runs written
-// before keep their rows (`blocks` = 0), so nothing is rewritten here.
+// Version 11: a run keeps its results beside its workers' order chunks (a chunk of coding 2 has
+// its names as in coding 1, and worker_results the chunk's results: each one's id, test id,
+// sequence, status, times, memory figures and tags; result_block.hpp) and only its failures as
+// rows as well, which `failing`, `flaky` and the attachments read. A row of results took about 80
+// bytes with its two indices and was two fifths of an import's time (docs/performance.md, session
+// 19). The results are a table of their own so that the queries about one test read them without
+// the names (SQLite walks a row's overflow pages to reach a later column). Runs written before keep
+// their rows (`blocks` = 0), so nothing is rewritten here.
 constexpr std::string_view k_v11 = R"sql(
-ALTER TABLE worker_order ADD COLUMN results BLOB;
+CREATE TABLE worker_results (
+  run INTEGER NOT NULL,
+  worker INTEGER NOT NULL,
+  chunk INTEGER NOT NULL,
+  results BLOB NOT NULL,
+  PRIMARY KEY (run, worker, chunk)
+) WITHOUT ROWID;
 ALTER TABLE runs ADD COLUMN blocks INTEGER NOT NULL DEFAULT 0;
 )sql";
 

@@ -64,8 +64,10 @@ void BlockEncoder::append(const BlockEntry& entry)
   }
   append_leb128(m_bytes, head);
   put_delta(m_bytes, entry.id, m_id);
+  put_delta(m_bytes, entry.test, m_test);
   put_delta(m_bytes, entry.sequence, m_sequence);
   m_id = entry.id;
+  m_test = entry.test;
   m_sequence = entry.sequence;
   // A start from the entry before's end (a worker's tests run back to back), a stop from its start.
   if (entry.start_ns) {
@@ -106,6 +108,7 @@ bool BlockDecoder::next()
   BlockEntry& entry = m_entry;
   entry.status = static_cast<int>(head & k_status_mask);
   entry.id = get_delta(m_bytes, m_at, entry.id);
+  entry.test = get_delta(m_bytes, m_at, entry.test);
   entry.sequence = get_delta(m_bytes, m_at, entry.sequence);
   entry.start_ns.reset();
   entry.stop_ns.reset();

@@ -9,10 +9,10 @@
 namespace bisectr::repository::detail {
 
 /// One result as a worker_order chunk of coding 2 (schema v11) keeps it beside its test's name:
-/// everything a results row holds except the run, worker and test, which the chunk's row and
-/// its names give.
+/// everything a results row holds except the run and the worker, which the chunk's row gives.
 struct BlockEntry {
   std::int64_t id = 0;       ///< the result id (attachments refer to it)
+  std::int64_t test = 0;     ///< the test's id (tests.id): the per-test queries need no name lookup
   std::int64_t sequence = 0; ///< position in the worker's execution order
   int status = 0;            ///< model::Status code (0-15)
   std::optional<std::int64_t> start_ns;
@@ -24,7 +24,7 @@ struct BlockEntry {
 
 /// Appends entries to a chunk's `results` blob. Each entry is a LEB128 head (status in the low 4
 /// bits, then one flag bit per field present), then zigzag LEB128 deltas from the entry before it
-/// in the chunk (id, sequence; start from its stop; stop from this entry's start), the memory
+/// in the chunk (id, test, sequence; start from its stop; stop from this entry's start), the memory
 /// figures, and the tags unless they repeat the entry before. A run of a worker's tests takes a
 /// few bytes each.
 class BlockEncoder
@@ -38,6 +38,7 @@ public:
 private:
   std::string m_bytes;
   std::int64_t m_id = 0;
+  std::int64_t m_test = 0;
   std::int64_t m_sequence = 0;
   std::int64_t m_time = 0; ///< the entry before's stop, or its start when it had none
   std::string m_tags;

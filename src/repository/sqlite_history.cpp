@@ -305,35 +305,41 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
       entries.emplace_back(query.getColumn(6).getInt64(), std::move(entry));
     }
     // Runs written since schema v11 keep every result in chunks and their failures as rows too:
-    // the chunks add the rest. There is no index by test over them: every chunk is read.
+    // the chunks add the rest. There is no index by test over them: every chunk's entries are read
+    // (not its names: an entry carries its test's id).
     const std::size_t from_rows = entries.size();
-    const auto starts = run_starts(m_db);
+    SQLite::Statement find(m_db, k_find_test_sql);
+    find.bind(1, name_hash(test_id));
+    find.bind(2, test_id);
+    const std::int64_t test = find.executeStep() ? find.getColumn(0).getInt64() : 0;
+    find.reset();
+    const auto starts = test == 0 ? decltype(run_starts(m_db)){} : run_starts(m_db);
     std::unordered_map<std::int64_t, std::string> worker_names;
     SQLite::Statement worker_name(m_db, "SELECT name FROM workers WHERE id = ?");
-    for_each_block_result_since(
-        m_db, std::numeric_limits<std::int64_t>::min(),
-        [&](std::int64_t run, std::int64_t worker, const std::string& name, const BlockEntry& stored) {
-          if (name != test_id || model::is_failure(static_cast<model::Status>(stored.status))) {
-            return;
-          }
-          auto known = worker_names.find(worker);
-          if (known == worker_names.end()) {
-            worker_name.bind(1, worker);
-            known = worker_names.emplace(worker, worker_name.executeStep() ? worker_name.getColumn(0).getString() : "").first;
-            worker_name.reset();
-          }
-          HistoryEntry entry;
-          entry.run = run;
-          entry.started = starts.at(run);
-          entry.status = static_cast<model::Status>(stored.status);
-          entry.duration_seconds = stored.start_ns && stored.stop_ns
-                                       ? static_cast<double>(*stored.stop_ns - *stored.start_ns) / 1e9
-                                       : 0.0;
-          entry.worker = known->second;
-          entry.sequence = stored.sequence;
-          entries.emplace_back(stored.id, std::move(entry));
-        },
-        &test_id);
+    if (test != 0) {
+      for_each_block_entry_since(
+          m_db, std::numeric_limits<std::int64_t>::min(), [&](std::int64_t run, std::int64_t worker, const BlockEntry& stored) {
+            if (stored.test != test || model::is_failure(static_cast<model::Status>(stored.status))) {
+              return;
+            }
+            auto known = worker_names.find(worker);
+            if (known == worker_names.end()) {
+              worker_name.bind(1, worker);
+              known = worker_names.emplace(worker, worker_name.executeStep() ? worker_name.getColumn(0).getString() : "").first;
+              worker_name.reset();
+            }
+            HistoryEntry entry;
+            entry.run = run;
+            entry.started = starts.at(run);
+            entry.status = static_cast<model::Status>(stored.status);
+            entry.duration_seconds = stored.start_ns && stored.stop_ns
+                                         ? static_cast<double>(*stored.stop_ns - *stored.start_ns) / 1e9
+                                         : 0.0;
+            entry.worker = known->second;
+            entry.sequence = stored.sequence;
+            entries.emplace_back(stored.id, std::move(entry));
+          });
+    }
     if (entries.size() != from_rows) {
       std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
         return a.second.run != b.second.run ? a.second.run < b.second.run : a.first < b.first;
@@ -406,7 +412,7 @@ PruneOutcome SqliteHistory::prune(const PruneRule& rule)
     forget_tests(m_db,
                  select_ids(m_db, "SELECT id FROM tests WHERE NOT EXISTS (SELECT 1 FROM results r WHERE r.test = tests.id)",
                             std::nullopt),
-                 block_name_hashes(m_db, std::nullopt));
+                 block_test_ids(m_db, std::nullopt));
     m_db.exec("DELETE FROM strings WHERE id NOT IN (SELECT name FROM attachments UNION SELECT mime FROM attachments)");
     if (outcome.runs_removed > 0) {
       rebuild_test_summaries(m_db, true);

@@ -265,28 +265,27 @@ std::optional<std::int64_t> delete_run_rows(SQLite::Database& db, model::RunId r
                                                     run);
   std::int64_t results = 0;
   if (blocks) {
-    TestIds ids(db, true);
     SQLite::Statement elsewhere(db, "SELECT 1 FROM results WHERE test = ?1 AND run <> ?2");
     std::unordered_set<std::int64_t> seen(candidates.begin(), candidates.end());
-    for_each_block_result(db, run, [&](std::int64_t, std::int64_t, const std::string& name, const BlockEntry&) {
+    for_each_block_result(db, run, [&](std::int64_t, std::int64_t, const std::string&, const BlockEntry& entry) {
       ++results;
-      const std::int64_t test = ids(name);
-      if (test == 0 || !seen.insert(test).second) {
+      if (!seen.insert(entry.test).second) {
         return;
       }
-      elsewhere.bind(1, test);
+      elsewhere.bind(1, entry.test);
       elsewhere.bind(2, run);
       if (!elsewhere.executeStep()) {
-        candidates.push_back(test);
+        candidates.push_back(entry.test);
       }
       elsewhere.reset();
     });
   }
-  forget_tests(db, candidates, block_name_hashes(db, run));
+  forget_tests(db, candidates, block_test_ids(db, run));
   const std::int64_t rows = run_delete("DELETE FROM results WHERE run = ?");
   results = std::max(results, rows);
   run_delete("DELETE FROM run_slowest WHERE run = ?");
   run_delete("DELETE FROM worker_order WHERE run = ?");
+  run_delete("DELETE FROM worker_results WHERE run = ?");
   run_delete("DELETE FROM workers WHERE run = ?");
   run_delete("DELETE FROM run_metadata WHERE run = ?");
   run_delete("UPDATE session_trials SET run = NULL WHERE run = ?");

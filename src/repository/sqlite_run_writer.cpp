@@ -64,9 +64,12 @@ constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
 constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
 constexpr const char* k_insert_attachment =
     "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* k_insert_order_chunk =
-    "INSERT INTO worker_order (run, worker, chunk, names, coding, results) VALUES (?, ?, ?, ?, 2, ?)";
-constexpr const char* k_read_order_chunks = "SELECT names, results FROM worker_order WHERE run = ? AND worker = ? ORDER BY chunk";
+constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names, coding) VALUES (?, ?, ?, ?, 2)";
+constexpr const char* k_insert_results_chunk = "INSERT INTO worker_results (run, worker, chunk, results) VALUES (?, ?, ?, ?)";
+constexpr const char* k_read_order_chunks =
+    "SELECT o.names, r.results FROM worker_order o LEFT JOIN worker_results r ON r.run = o.run AND r.worker = o.worker AND "
+    "r.chunk = o.chunk WHERE o.run = ?1 AND o.worker = ?2 ORDER BY o.chunk";
+constexpr const char* k_drop_results = "DELETE FROM worker_results WHERE run = ? AND worker = ?";
 constexpr const char* k_set_order_chunks = "UPDATE workers SET order_chunks = ? WHERE id = ?";
 constexpr const char* k_drop_order = "DELETE FROM worker_order WHERE run = ? AND worker = ?";
 constexpr const char* k_update_worker =
@@ -100,7 +103,8 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
 {
   // What a short run without attachments uses, in the order it does.
   for (const char* sql : {k_insert_run, k_insert_worker, k_set_metadata, k_max_result, k_max_test, k_all_tests,
-                          k_update_worker, k_update_run, k_insert_order_chunk, k_set_order_chunks}) {
+                          k_update_worker, k_update_run, k_insert_order_chunk, k_insert_results_chunk,
+                          k_set_order_chunks}) {
     statements.get(sql);
   }
   statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns, k_bulk_insert));
@@ -156,7 +160,7 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     const std::int64_t test = intern_test(result.test_id);
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
-    add_to_order(worker, result_id, result);  // reads the worker's latest result first
+    add_to_order(worker, result_id, test, result);  // reads the worker's latest result first
     std::optional<Previous> previous = previous_test(result, test, worker);
     if (model::is_failure(result.status)) {
       // Failures are rows as well: `failing`, `flaky` and the attachments read them there.
@@ -340,7 +344,8 @@ std::int64_t SqliteRunWriter::worker_id(const std::string& name)
   return id;
 }
 
-void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t result_id, const model::TestResult& result)
+void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t result_id, std::int64_t test,
+                                   const model::TestResult& result)
 {
   OrderChunks& order = m_orders[worker];
   // Results arriving out of sequence order (RunWriter's contract asks for it) are sorted by
@@ -349,13 +354,14 @@ void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t result_id, 
   if (latest.test != 0 && result.sequence <= latest.sequence) {
     order.ordered = false;
   }
-  append_to_chunk(worker, result.test_id, entry_of(result_id, result));
+  append_to_chunk(worker, result.test_id, entry_of(result_id, test, result));
 }
 
-BlockEntry SqliteRunWriter::entry_of(std::int64_t result_id, const model::TestResult& result)
+BlockEntry SqliteRunWriter::entry_of(std::int64_t result_id, std::int64_t test, const model::TestResult& result)
 {
   BlockEntry entry;
   entry.id = result_id;
+  entry.test = test;
   entry.sequence = result.sequence;
   entry.status = static_cast<int>(result.status);
   entry.start_ns = ns_or_null(result.start);
@@ -384,9 +390,15 @@ void SqliteRunWriter::write_order_chunk(std::int64_t worker)
   insert.bind(2, worker);
   insert.bind(3, order.written);
   insert.bindNoCopy(4, order.names.data(), static_cast<int>(order.names.size()));
-  insert.bindNoCopy(5, order.results.bytes().data(), static_cast<int>(order.results.bytes().size()));
   insert.exec();
   insert.reset();
+  SQLite::Statement& results = m_statements.get(k_insert_results_chunk);
+  results.bind(1, m_run);
+  results.bind(2, worker);
+  results.bind(3, order.written);
+  results.bindNoCopy(4, order.results.bytes().data(), static_cast<int>(order.results.bytes().size()));
+  results.exec();
+  results.reset();
   ++order.written;
   order.names.clear();
   order.previous.clear();
@@ -411,11 +423,13 @@ void SqliteRunWriter::sort_order(std::int64_t worker)
   if (names.size() != entries.size()) {
     throw util::RepositoryError("worker order chunks of run " + std::to_string(m_run) + " lost their results");
   }
-  SQLite::Statement& drop = m_statements.get(k_drop_order);
-  drop.bind(1, m_run);
-  drop.bind(2, worker);
-  drop.exec();
-  drop.reset();
+  for (const char* sql : {k_drop_order, k_drop_results}) {
+    SQLite::Statement& drop = m_statements.get(sql);
+    drop.bind(1, m_run);
+    drop.bind(2, worker);
+    drop.exec();
+    drop.reset();
+  }
   std::vector<std::size_t> by_sequence(names.size());
   std::iota(by_sequence.begin(), by_sequence.end(), std::size_t{0});
   std::stable_sort(by_sequence.begin(), by_sequence.end(),

@@ -74,8 +74,8 @@ private:
   std::int64_t intern_string(const std::string& text);
   std::int64_t worker_id(const std::string& name);
   /// Appends a result (its test's name and its fields) to its worker's order chunk.
-  void add_to_order(std::int64_t worker, std::int64_t result_id, const model::TestResult& result);
-  static BlockEntry entry_of(std::int64_t result_id, const model::TestResult& result);
+  void add_to_order(std::int64_t worker, std::int64_t result_id, std::int64_t test, const model::TestResult& result);
+  static BlockEntry entry_of(std::int64_t result_id, std::int64_t test, const model::TestResult& result);
   /// Appends one entry to the worker's chunk, writing the chunk when full.
   void append_to_chunk(std::int64_t worker, std::string_view name, const BlockEntry& entry);
   void write_order_chunk(std::int64_t worker);

@@ -77,9 +77,8 @@ std::int64_t forget_tests(SQLite::Database& db, const std::vector<std::int64_t>&
       select.bind(1, id);
       if (select.executeStep()) {
         const SQLite::Column name = select.getColumn(0);
-        const std::int64_t hash = name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes())));
-        if (keep.count(hash) == 0) {
-          doomed.emplace_back(id, hash);
+        if (keep.count(id) == 0) {
+          doomed.emplace_back(id, name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes()))));
         }
       }
       select.reset();

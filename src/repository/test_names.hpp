@@ -36,8 +36,8 @@ void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::s
 /// The ids `select_ids_sql` returns (one column; ?1 bound to run when given).
 std::vector<std::int64_t> select_ids(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run);
 
-/// Deletes these tests with their hashes, except those whose name's hash is in `keep` (the names
-/// runs still hold in their order chunks); returns how many.
+/// Deletes these tests with their hashes, except those in `keep` (the tests runs still hold in
+/// their order chunks); returns how many.
 std::int64_t forget_tests(SQLite::Database& db, const std::vector<std::int64_t>& ids,
                           const std::unordered_set<std::int64_t>& keep);
 

@@ -215,20 +215,13 @@ std::vector<Counted> counted_results(SQLite::Database& db, std::int64_t since_ns
   }
   // Runs written since schema v11 keep their passes in chunks only (their failures are rows too).
   const std::size_t from_rows = counted.size();
-  std::unique_ptr<TestIds> ids;
-  for_each_block_result_since(db, since_ns, [&](std::int64_t run, std::int64_t, const std::string& name,
-                                                const BlockEntry& entry) {
+  for_each_block_entry_since(db, since_ns, [&](std::int64_t run, std::int64_t, const BlockEntry& entry) {
     if (!is_counted(entry.status) || is_failed(entry.status)) {
       return;
     }
-    if (!ids) {
-      ids = std::make_unique<TestIds>(db, true);
-    }
-    if (const std::int64_t test = (*ids)(name); test != 0) {
-      counted.push_back({test, run, entry.status});
-      if (recent != nullptr && entry.status == 3 && entry.start_ns && entry.stop_ns) {
-        note_success(*recent, test, run, *entry.stop_ns - *entry.start_ns);
-      }
+    counted.push_back({entry.test, run, entry.status});
+    if (recent != nullptr && entry.status == 3 && entry.start_ns && entry.stop_ns) {
+      note_success(*recent, entry.test, run, *entry.stop_ns - *entry.start_ns);
     }
   });
   if (counted.size() != from_rows) {

@@ -238,6 +238,7 @@ TEST_CASE("repository::worker_order across stored chunks")
     CHECK(repo->remove_run(id));
     SQLite::Database db(file.string(), SQLite::OPEN_READONLY);
     CHECK(db.execAndGet("SELECT count(*) FROM worker_order").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_results").getInt() == 0);
   }
 }
 

@@ -256,6 +256,7 @@ TEST_CASE("repository::RunWriter")
     SQLite::Database db(repository::repository_file(dir.path()).string());
     CHECK(db.execAndGet("SELECT count(*) FROM results").getInt() == 0);
     CHECK(db.execAndGet("SELECT count(*) FROM worker_order").getInt() == 0);
+    CHECK(db.execAndGet("SELECT count(*) FROM worker_results").getInt() == 0);
     CHECK(db.execAndGet("SELECT count(*) FROM tests").getInt() == 0);
     // The write lock was released: the next import goes through.
     CHECK(write_run(*repo, {make_result("a", Status::Success, "w", 0)}) > 0);

@@ -23,7 +23,7 @@ namespace {
 
 bool same(const BlockEntry& a, const BlockEntry& b)
 {
-  return a.id == b.id && a.sequence == b.sequence && a.status == b.status && a.start_ns == b.start_ns &&
+  return a.id == b.id && a.test == b.test && a.sequence == b.sequence && a.status == b.status && a.start_ns == b.start_ns &&
          a.stop_ns == b.stop_ns && a.rss_before_bytes == b.rss_before_bytes && a.rss_after_bytes == b.rss_after_bytes &&
          a.tags == b.tags;
 }
@@ -50,6 +50,7 @@ TEST_CASE("result blocks round-trip every field, whatever the deltas")
   for (int i = 0; i < 5000; ++i) {
     BlockEntry entry;
     entry.id = i % 7 == 0 ? static_cast<std::int64_t>(random()) : 1000 + i * 4;
+    entry.test = i % 5 == 0 ? static_cast<std::int64_t>(random()) : 100 + i / 2;
     entry.sequence = i % 11 == 0 ? -static_cast<std::int64_t>(random() % 100) : i;  // out of order too
     entry.status = static_cast<int>(random() % 16);
     if (i % 5 != 0) {
@@ -81,6 +82,7 @@ TEST_CASE("a worker's run of results takes a few bytes each")
   for (int i = 0; i < 4096; ++i) {
     BlockEntry entry;
     entry.id = 1 + i * 4;
+    entry.test = 1 + i * 4;  // new tests, one in four on this worker
     entry.sequence = i;
     entry.status = static_cast<int>(Status::Success);
     entry.start_ns = 1767225600000000000 + static_cast<std::int64_t>(i) * 4000000;
@@ -88,8 +90,8 @@ TEST_CASE("a worker's run of results takes a few bytes each")
     entry.tags = "worker-0";
     encoder.append(entry);
   }
-  // Head 1 byte, id 1, sequence 1, start 4 (the first entry more), stop 3.
-  CHECK(encoder.bytes().size() < 4096 * 10 + 32);
+  // Head 1 byte, id 1, test 1, sequence 1, start 4 (the first entry more), stop 3.
+  CHECK(encoder.bytes().size() < 4096 * 11 + 32);
   encoder.clear();
   CHECK(encoder.bytes().empty());
 }
@@ -149,6 +151,7 @@ TEST_CASE("a worker whose results arrive out of order is sorted at commit, over 
   SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT order_chunks FROM workers").getInt() == 3);
   CHECK(db.execAndGet("SELECT count(*) FROM worker_order").getInt() == 3);
+  CHECK(db.execAndGet("SELECT count(*) FROM worker_results").getInt() == 3);
   CHECK(db.execAndGet("SELECT count(*) FROM results").getInt() == 10);  // the failures
 }
 
@@ -190,11 +193,27 @@ TEST_CASE("a chunk whose names and results disagree is reported as damage")
     SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READWRITE);
     BlockEncoder one;
     one.append(BlockEntry{});
-    SQLite::Statement update(db, "UPDATE worker_order SET results = ?");
+    SQLite::Statement update(db, "UPDATE worker_results SET results = ?");
     update.bind(1, one.bytes().data(), static_cast<int>(one.bytes().size()));
     REQUIRE(update.exec() == 1);
   }
   CHECK_THROWS_WITH_AS(repo->results(id, false), doctest::Contains("damaged"), bisectr::util::RepositoryError);
-  CHECK_THROWS_WITH_AS(repo->history().test_history("t.b"), doctest::Contains("damaged"),
+  {
+    // A chunk whose results are missing altogether is damage too, not a run without results.
+    SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("CREATE TABLE kept AS SELECT * FROM worker_results");
+    db.exec("DELETE FROM worker_results");
+  }
+  CHECK_THROWS_WITH_AS(repo->results(id, false), doctest::Contains("damaged"), bisectr::util::RepositoryError);
+  {
+    SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("INSERT INTO worker_results SELECT * FROM kept");
+  }
+  {
+    // history reads the entries alone (each carries its test's id): a cut-off one is an error.
+    SQLite::Database db((dir.path() / "bisectr.db").string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE worker_results SET results = X'80'");
+  }
+  CHECK_THROWS_WITH_AS(repo->history().test_history("t.b"), doctest::Contains("malformed"),
                        bisectr::util::RepositoryError);
 }
