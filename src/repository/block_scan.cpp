@@ -29,15 +29,25 @@ std::string_view blob_of(sqlite3_stmt* row, int column)
                                             static_cast<std::size_t>(sqlite3_column_bytes(row, column)));
 }
 
-// Steps a query whose columns are (run, worker, names, results) and visits each result.
-void visit_chunks(SQLite::Database& db, sqlite3_stmt* query, const BlockVisitor& visit)
+// Steps a query to its end, calling row(query, run, worker) for each row; its first two columns
+// are the run and the worker.
+template <typename Row> void for_each_chunk(SQLite::Database& db, sqlite3_stmt* query, const Row& row)
 {
   int status = SQLITE_ROW;
   while ((status = sqlite3_step(query)) == SQLITE_ROW) {
-    const std::int64_t run = sqlite3_column_int64(query, 0);
-    const std::int64_t worker = sqlite3_column_int64(query, 1);
-    FrontCodedNames names(blob_of(query, 2));
-    BlockDecoder entries(blob_of(query, 3));
+    row(query, sqlite3_column_int64(query, 0), sqlite3_column_int64(query, 1));
+  }
+  if (status != SQLITE_DONE) {
+    db.check(status);
+  }
+}
+
+// Visits each result of a query whose columns are (run, worker, names, results).
+void visit_chunks(SQLite::Database& db, sqlite3_stmt* query, const BlockVisitor& visit)
+{
+  for_each_chunk(db, query, [&](sqlite3_stmt* chunk, std::int64_t run, std::int64_t worker) {
+    FrontCodedNames names(blob_of(chunk, 2));
+    BlockDecoder entries(blob_of(chunk, 3));
     for (;;) {
       const bool name = names.next();
       const bool result = entries.next();
@@ -50,27 +60,18 @@ void visit_chunks(SQLite::Database& db, sqlite3_stmt* query, const BlockVisitor&
       }
       visit(run, worker, names.name(), entries.entry());
     }
-  }
-  if (status != SQLITE_DONE) {
-    db.check(status);
-  }
+  });
 }
 
-// Steps a query whose columns are (run, worker, results) and visits each entry.
+// Visits each entry of a query whose columns are (run, worker, results).
 void visit_entries(SQLite::Database& db, sqlite3_stmt* query, const BlockEntryVisitor& visit)
 {
-  int status = SQLITE_ROW;
-  while ((status = sqlite3_step(query)) == SQLITE_ROW) {
-    const std::int64_t run = sqlite3_column_int64(query, 0);
-    const std::int64_t worker = sqlite3_column_int64(query, 1);
-    BlockDecoder entries(blob_of(query, 2));
+  for_each_chunk(db, query, [&](sqlite3_stmt* chunk, std::int64_t run, std::int64_t worker) {
+    BlockDecoder entries(blob_of(chunk, 2));
     while (entries.next()) {
       visit(run, worker, entries.entry());
     }
-  }
-  if (status != SQLITE_DONE) {
-    db.check(status);
-  }
+  });
 }
 
 } // namespace
