@@ -1,13 +1,10 @@
 #include "sqlite_run_writer.hpp"
 
 #include "blob_codec.hpp"
-#include "result_block.hpp"
 #include "test_names.hpp"
 
 #include <sqlite3.h>
 
-#include <algorithm>
-#include <numeric>
 #include <utility>
 #include <vector>
 
@@ -64,14 +61,6 @@ constexpr const char* k_select_string = "SELECT id FROM strings WHERE text = ?";
 constexpr const char* k_insert_string = "INSERT INTO strings (text) VALUES (?)";
 constexpr const char* k_insert_attachment =
     "INSERT INTO attachments (run, result, name, mime, encoding, size, bytes) VALUES (?, ?, ?, ?, ?, ?, ?)";
-constexpr const char* k_insert_order_chunk = "INSERT INTO worker_order (run, worker, chunk, names, coding) VALUES (?, ?, ?, ?, 2)";
-constexpr const char* k_insert_results_chunk = "INSERT INTO worker_results (run, worker, chunk, results) VALUES (?, ?, ?, ?)";
-constexpr const char* k_read_order_chunks =
-    "SELECT o.names, r.results FROM worker_order o LEFT JOIN worker_results r ON r.run = o.run AND r.worker = o.worker AND "
-    "r.chunk = o.chunk WHERE o.run = ?1 AND o.worker = ?2 ORDER BY o.chunk";
-constexpr const char* k_drop_results = "DELETE FROM worker_results WHERE run = ? AND worker = ?";
-constexpr const char* k_set_order_chunks = "UPDATE workers SET order_chunks = ? WHERE id = ?";
-constexpr const char* k_drop_order = "DELETE FROM worker_order WHERE run = ? AND worker = ?";
 constexpr const char* k_update_worker =
     "UPDATE workers SET wall_seconds = ?, cpu_user_seconds = ?, cpu_system_seconds = ?, peak_rss_bytes = ?, "
     "exit_code = ?, signal = ?, killed_by_us = ?, timed_out = ?, oom_killed = ?, memory_limit_method = ?, "
@@ -103,10 +92,10 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
 {
   // What a short run without attachments uses, in the order it does.
   for (const char* sql : {k_insert_run, k_insert_worker, k_set_metadata, k_max_result, k_max_test, k_all_tests,
-                          k_update_worker, k_update_run, k_insert_order_chunk, k_insert_results_chunk,
-                          k_set_order_chunks}) {
+                          k_update_worker, k_update_run}) {
     statements.get(sql);
   }
+  ChunkWriter::prepare_statements(statements);
   statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns, k_bulk_insert));
   statements.get(BatchInserter::single_row_sql(k_results_target, k_results_columns, k_bulk_insert));
   prepare_test_hash_statements(statements);
@@ -118,7 +107,8 @@ SqliteRunWriter::SqliteRunWriter(StatementCache& statements, std::filesystem::pa
     : m_statements(statements), m_db(statements.database()), m_file(std::move(file)), m_transaction(m_db),
       m_run(insert_run(statements, run)),
       m_new_tests(statements, k_tests_target, k_tests_columns, k_batch_rows, k_bulk_insert),
-      m_results(statements, k_results_target, k_results_columns, k_batch_rows, k_bulk_insert)
+      m_results(statements, k_results_target, k_results_columns, k_batch_rows, k_bulk_insert),
+      m_chunks(statements, m_run)
 {
   read_next_ids();
   for (const auto& [key, value] : run.metadata) {
@@ -347,18 +337,10 @@ std::int64_t SqliteRunWriter::worker_id(const std::string& name)
 void SqliteRunWriter::add_to_order(std::int64_t worker, std::int64_t result_id, std::int64_t test,
                                    const model::TestResult& result)
 {
-  OrderChunks& order = m_orders[worker];
-  // Results arriving out of sequence order (RunWriter's contract asks for it) are sorted by
-  // finish_orders. The worker's latest result is the one previous_test() keeps (test 0: none yet).
+  // Results arriving out of sequence order (RunWriter's contract asks for it) are sorted at
+  // commit. The worker's latest result is the one previous_test() keeps (test 0: none yet).
   const Latest& latest = m_latest_of_worker[worker];
-  if (latest.test != 0 && result.sequence <= latest.sequence) {
-    order.ordered = false;
-  }
-  append_to_chunk(worker, result.test_id, entry_of(result_id, test, result));
-}
-
-BlockEntry SqliteRunWriter::entry_of(std::int64_t result_id, std::int64_t test, const model::TestResult& result)
-{
+  const bool in_order = latest.test == 0 || result.sequence > latest.sequence;
   BlockEntry entry;
   entry.id = result_id;
   entry.test = test;
@@ -369,96 +351,7 @@ BlockEntry SqliteRunWriter::entry_of(std::int64_t result_id, std::int64_t test, 
   entry.rss_before_bytes = result.rss_before_bytes;
   entry.rss_after_bytes = result.rss_after_bytes;
   entry.tags = join_tags(result.tags);
-  return entry;
-}
-
-void SqliteRunWriter::append_to_chunk(std::int64_t worker, std::string_view name, const BlockEntry& entry)
-{
-  OrderChunks& order = m_orders[worker];
-  append_front_coded(order.names, order.previous, name);
-  order.results.append(entry);
-  if (++order.count == k_order_chunk_names || order.names.size() >= k_order_chunk_bytes) {
-    write_order_chunk(worker);
-  }
-}
-
-void SqliteRunWriter::write_order_chunk(std::int64_t worker)
-{
-  OrderChunks& order = m_orders[worker];
-  SQLite::Statement& insert = m_statements.get(k_insert_order_chunk);
-  insert.bind(1, m_run);
-  insert.bind(2, worker);
-  insert.bind(3, order.written);
-  insert.bindNoCopy(4, order.names.data(), static_cast<int>(order.names.size()));
-  insert.exec();
-  insert.reset();
-  SQLite::Statement& results = m_statements.get(k_insert_results_chunk);
-  results.bind(1, m_run);
-  results.bind(2, worker);
-  results.bind(3, order.written);
-  results.bindNoCopy(4, order.results.bytes().data(), static_cast<int>(order.results.bytes().size()));
-  results.exec();
-  results.reset();
-  ++order.written;
-  order.names.clear();
-  order.previous.clear();
-  order.results.clear();
-  order.count = 0;
-}
-
-void SqliteRunWriter::sort_order(std::int64_t worker)
-{
-  // Rare: read the worker's chunks back, sort them by sequence (stable) and write them again.
-  std::vector<std::string> names;
-  std::vector<BlockEntry> entries;
-  {
-    SQLite::Statement read(m_db, k_read_order_chunks);
-    read.bind(1, m_run);
-    read.bind(2, worker);
-    while (read.executeStep()) {
-      decode_names(column_bytes(read.getColumn(0)), NameCoding::FrontCodedWithResults, names);
-      decode_block(column_bytes(read.getColumn(1)), entries);
-    }
-  }
-  if (names.size() != entries.size()) {
-    throw util::RepositoryError("worker order chunks of run " + std::to_string(m_run) + " lost their results");
-  }
-  for (const char* sql : {k_drop_order, k_drop_results}) {
-    SQLite::Statement& drop = m_statements.get(sql);
-    drop.bind(1, m_run);
-    drop.bind(2, worker);
-    drop.exec();
-    drop.reset();
-  }
-  std::vector<std::size_t> by_sequence(names.size());
-  std::iota(by_sequence.begin(), by_sequence.end(), std::size_t{0});
-  std::stable_sort(by_sequence.begin(), by_sequence.end(),
-                   [&](std::size_t a, std::size_t b) { return entries[a].sequence < entries[b].sequence; });
-  OrderChunks& order = m_orders[worker];
-  order.written = 0;
-  for (const std::size_t i : by_sequence) {
-    append_to_chunk(worker, names[i], entries[i]);
-  }
-}
-
-void SqliteRunWriter::finish_orders()
-{
-  SQLite::Statement& set_chunks = m_statements.get(k_set_order_chunks);
-  for (auto& [worker, order] : m_orders) {
-    if (order.count > 0) {
-      write_order_chunk(worker);
-    }
-    if (!order.ordered) {
-      sort_order(worker);
-      if (order.count > 0) {
-        write_order_chunk(worker);
-      }
-    }
-    set_chunks.bind(1, order.written);
-    set_chunks.bind(2, worker);
-    set_chunks.exec();
-    set_chunks.reset();
-  }
+  m_chunks.add(worker, result.test_id, entry, in_order);
 }
 
 void SqliteRunWriter::set_worker(const model::WorkerInfo& worker)
@@ -535,7 +428,7 @@ model::RunId SqliteRunWriter::commit()
     m_new_tests.flush();
     insert_test_hashes(m_statements, std::move(m_new_names));
     m_results.flush();
-    finish_orders();
+    m_chunks.finish();
     m_summary.write(m_statements, m_run);
     m_slowest.write(m_statements, m_run);
     m_statements.reset_all();  // a statement left on a row would keep its read open past COMMIT

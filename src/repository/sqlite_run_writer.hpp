@@ -1,8 +1,8 @@
 #pragma once
 
 #include "batch_inserter.hpp"
+#include "chunk_writer.hpp"
 #include "name_table.hpp"
-#include "result_block.hpp"
 #include "run_slowest.hpp"
 #include "bisectr/repository/repository.hpp"
 #include "sqlite_support.hpp"
@@ -75,15 +75,6 @@ private:
   std::int64_t worker_id(const std::string& name);
   /// Appends a result (its test's name and its fields) to its worker's order chunk.
   void add_to_order(std::int64_t worker, std::int64_t result_id, std::int64_t test, const model::TestResult& result);
-  static BlockEntry entry_of(std::int64_t result_id, std::int64_t test, const model::TestResult& result);
-  /// Appends one entry to the worker's chunk, writing the chunk when full.
-  void append_to_chunk(std::int64_t worker, std::string_view name, const BlockEntry& entry);
-  void write_order_chunk(std::int64_t worker);
-  /// Rewrites a worker's stored chunks in sequence order.
-  void sort_order(std::int64_t worker);
-  /// Writes the last chunks (sorting a worker whose results came out of order) and records each
-  /// worker's chunk count.
-  void finish_orders();
 
   StatementCache& m_statements;
   SQLite::Database& m_db;
@@ -103,16 +94,7 @@ private:
   std::int64_t m_next_test = 1;
   BatchInserter m_new_tests;
   BatchInserter m_results;
-  /// One worker's order being written (see worker_order in migrations.cpp).
-  struct OrderChunks {
-    std::string names;          ///< the chunk being filled (front-coded)
-    std::string previous;       ///< the chunk's last name so far
-    BlockEncoder results;       ///< the chunk's results, beside its names
-    std::size_t count = 0;      ///< names in it
-    std::int64_t written = 0;   ///< chunks already stored
-    bool ordered = true;        ///< false once a result arrived out of sequence order (sorted at commit)
-  };
-  std::unordered_map<std::int64_t, OrderChunks> m_orders;
+  ChunkWriter m_chunks;  ///< after m_run, which it is made with
   SummaryAccumulator m_summary{0};
   SlowestKeeper m_slowest;
   NameTable m_tests;
