@@ -217,20 +217,17 @@ std::vector<model::TestResult> read_results(SQLite::Database& db, model::RunId r
       }
       results.push_back(result_from_entry(name, entry, worker_name(worker)));
     });
-    if (with_attachments && !results.empty()) {
-      attach(db, run, filter, results, index_of);
+  } else {
+    std::string sql = filter == ResultFilter::Failing ? k_select_failing : k_select_results;
+    sql += k_order_clause;
+    SQLite::Statement query(db, sql);
+    query.bind(1, run);
+    while (query.executeStep()) {
+      if (with_attachments) {
+        index_of.emplace(query.getColumn(0).getInt64(), results.size());
+      }
+      results.push_back(result_from_row(query, worker_name));
     }
-    return results;
-  }
-  std::string sql = filter == ResultFilter::Failing ? k_select_failing : k_select_results;
-  sql += k_order_clause;
-  SQLite::Statement query(db, sql);
-  query.bind(1, run);
-  while (query.executeStep()) {
-    if (with_attachments) {
-      index_of.emplace(query.getColumn(0).getInt64(), results.size());
-    }
-    results.push_back(result_from_row(query, worker_name));
   }
   if (with_attachments && !results.empty()) {
     attach(db, run, filter, results, index_of);

@@ -288,11 +288,18 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
 {
   return guarded(m_file, [&] {
     const ReadTransaction snapshot(m_db);
+    SQLite::Statement find(m_db, k_find_test_sql);
+    find.bind(1, name_hash(test_id));
+    find.bind(2, test_id);
+    if (!find.executeStep()) {
+      return std::vector<HistoryEntry>{};
+    }
+    const std::int64_t test = find.getColumn(0).getInt64();
+    find.reset();
     SQLite::Statement query(m_db, "SELECT r.run, ru.started_ns, r.status, r.duration_ns, w.name, r.sequence, r.id "
                                   "FROM results r JOIN runs ru ON ru.id = r.run JOIN workers w ON w.id = r.worker "
-                                  "WHERE r.test = (" + std::string(k_find_test_sql) + ") ORDER BY r.run, r.id");
-    query.bind(1, name_hash(test_id));
-    query.bind(2, test_id);
+                                  "WHERE r.test = ? ORDER BY r.run, r.id");
+    query.bind(1, test);
     std::vector<std::pair<std::int64_t, HistoryEntry>> entries;  // by result id
     while (query.executeStep()) {
       HistoryEntry entry;
@@ -308,38 +315,31 @@ std::vector<HistoryEntry> SqliteHistory::test_history(const std::string& test_id
     // the chunks add the rest. There is no index by test over them: every chunk's entries are read
     // (not its names: an entry carries its test's id).
     const std::size_t from_rows = entries.size();
-    SQLite::Statement find(m_db, k_find_test_sql);
-    find.bind(1, name_hash(test_id));
-    find.bind(2, test_id);
-    const std::int64_t test = find.executeStep() ? find.getColumn(0).getInt64() : 0;
-    find.reset();
-    const auto starts = test == 0 ? decltype(run_starts(m_db)){} : run_starts(m_db);
+    const auto starts = run_starts(m_db);
     std::unordered_map<std::int64_t, std::string> worker_names;
     SQLite::Statement worker_name(m_db, "SELECT name FROM workers WHERE id = ?");
-    if (test != 0) {
-      for_each_block_entry_since(
-          m_db, std::numeric_limits<std::int64_t>::min(), [&](std::int64_t run, std::int64_t worker, const BlockEntry& stored) {
-            if (stored.test != test || model::is_failure(static_cast<model::Status>(stored.status))) {
-              return;
-            }
-            auto known = worker_names.find(worker);
-            if (known == worker_names.end()) {
-              worker_name.bind(1, worker);
-              known = worker_names.emplace(worker, worker_name.executeStep() ? worker_name.getColumn(0).getString() : "").first;
-              worker_name.reset();
-            }
-            HistoryEntry entry;
-            entry.run = run;
-            entry.started = starts.at(run);
-            entry.status = static_cast<model::Status>(stored.status);
-            entry.duration_seconds = stored.start_ns && stored.stop_ns
-                                         ? static_cast<double>(*stored.stop_ns - *stored.start_ns) / 1e9
-                                         : 0.0;
-            entry.worker = known->second;
-            entry.sequence = stored.sequence;
-            entries.emplace_back(stored.id, std::move(entry));
-          });
-    }
+    for_each_block_entry_since(
+        m_db, std::numeric_limits<std::int64_t>::min(), [&](std::int64_t run, std::int64_t worker, const BlockEntry& stored) {
+          if (stored.test != test || model::is_failure(static_cast<model::Status>(stored.status))) {
+            return;
+          }
+          auto known = worker_names.find(worker);
+          if (known == worker_names.end()) {
+            worker_name.bind(1, worker);
+            known = worker_names.emplace(worker, worker_name.executeStep() ? worker_name.getColumn(0).getString() : "").first;
+            worker_name.reset();
+          }
+          HistoryEntry entry;
+          entry.run = run;
+          entry.started = starts.at(run);
+          entry.status = static_cast<model::Status>(stored.status);
+          entry.duration_seconds = stored.start_ns && stored.stop_ns
+                                       ? static_cast<double>(*stored.stop_ns - *stored.start_ns) / 1e9
+                                       : 0.0;
+          entry.worker = known->second;
+          entry.sequence = stored.sequence;
+          entries.emplace_back(stored.id, std::move(entry));
+        });
     if (entries.size() != from_rows) {
       std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
         return a.second.run != b.second.run ? a.second.run < b.second.run : a.first < b.first;

@@ -74,12 +74,13 @@ std::int64_t forget_tests(SQLite::Database& db, const std::vector<std::int64_t>&
   {
     SQLite::Statement select(db, "SELECT name FROM tests WHERE id = ?");
     for (const std::int64_t id : ids) {
+      if (keep.count(id) != 0) {
+        continue;
+      }
       select.bind(1, id);
       if (select.executeStep()) {
         const SQLite::Column name = select.getColumn(0);
-        if (keep.count(id) == 0) {
-          doomed.emplace_back(id, name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes()))));
-        }
+        doomed.emplace_back(id, name_hash(std::string_view(name.getText(), static_cast<std::size_t>(name.getBytes()))));
       }
       select.reset();
     }
