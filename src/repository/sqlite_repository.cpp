@@ -42,6 +42,9 @@ int timeout_ms(const SqliteOptions& options)
 SQLite::Database open_database(const std::filesystem::path& file, bool create, const SqliteOptions& options)
 {
   SQLite::Database db(file, open_flags(create), timeout_ms(options), detail::wal_vfs_name());
+  // A new file gets pages of k_page_size bytes; an existing one keeps its own (SQLite ignores the
+  // pragma once the file has content, and WAL mode fixes it for good).
+  db.exec("PRAGMA page_size = " + std::to_string(k_page_size));
   // WAL lets readers work while a run is imported. FULL: each commit (a recorded run, a bisect
   // trial) fsyncs the WAL, so a power loss loses no recorded run; NORMAL would make commits
   // durable only at checkpoints, which no longer happen at every close (see below).

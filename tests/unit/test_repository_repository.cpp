@@ -1,5 +1,6 @@
 #include "bisectr/repository/history.hpp"
 #include "bisectr/repository/repository.hpp"
+#include "bisectr/repository/schema.hpp"
 #include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
 #include "test_repository_support.hpp"
@@ -83,8 +84,21 @@ TEST_CASE("repository::open_sqlite_repository")
     CHECK(std::filesystem::exists(dir / "a" / "repo" / "bisectr.db"));
     SQLite::Database db((dir / "a" / "repo" / "bisectr.db").string());
     CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+    CHECK(db.execAndGet("PRAGMA page_size").getInt() == repository::k_page_size);
     auto again = repository::open_sqlite_repository(dir / "a" / "repo", false);
     CHECK(again->list_runs().size() == 1);
+  }
+  SUBCASE("a repository made with another page size keeps it")
+  {
+    std::filesystem::create_directories(dir / "old");
+    repository::migrate(dir / "old" / "bisectr.db", 10);  // as versions before 11 made them: 4,096
+    {
+      auto repo = repository::open_sqlite_repository(dir / "old", false);
+      write_run(*repo, {make_result("t", Status::Success, "worker-0", 0)});
+      CHECK(repo->list_runs().size() == 1);
+    }
+    SQLite::Database db((dir / "old" / "bisectr.db").string());
+    CHECK(db.execAndGet("PRAGMA page_size").getInt() == 4096);
   }
   SUBCASE("a file that is not a database is a repository error")
   {

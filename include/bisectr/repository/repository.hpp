@@ -106,6 +106,12 @@ struct SqliteOptions {
   const util::Clock* clock = nullptr;
 };
 
+/// The page size of a new repository file (SQLite's default is 4,096). Loading 100,000 new tests
+/// writes about 15 MB; with 8 KiB pages that took 9% less time (half the WAL frames and B-tree
+/// pages to write, copy back and checksum). A one-test run writes twice the bytes to the WAL
+/// (66 KB). An existing file keeps the size it was created with (docs/schema.md).
+inline constexpr int k_page_size = 8192;
+
 /// Closing a repository leaves its commits in the write-ahead log (bisectr.db-wal) rather than
 /// checkpointing them with fsyncs each time. A write transaction that finds more than
 /// k_fold_wal_bytes of commits in the log first copies them back into bisectr.db, and the write
