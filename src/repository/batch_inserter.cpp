@@ -2,7 +2,7 @@
 
 #include "statement_cache.hpp"
 
-#include <cstring>
+#include <sqlite3.h>
 
 namespace bisectr::repository::detail {
 
@@ -22,23 +22,19 @@ std::string insert_sql(const std::string& verb, const std::string& target, int c
   return sql;
 }
 
-void bind_value(SQLite::Statement& statement, int index, const Value& value)
+int bind_value(sqlite3_stmt* statement, int index, const Value& value)
 {
+  // Texts are bound with their length and without a copy: they stay alive until the step.
   if (const auto* number = std::get_if<std::int64_t>(&value)) {
-    statement.bind(index, *number);
-  } else if (const auto* text = std::get_if<std::string>(&value)) {
-    statement.bindNoCopy(index, *text);
-  } else if (const auto* kept = std::get_if<std::string_view>(&value)) {
-    // SQLiteCpp binds a text without a copy only from a std::string or a C string: a view
-    // followed by a NUL (see Value) goes as the C string, unless it holds a NUL of its own.
-    if (std::memchr(kept->data(), '\0', kept->size()) == nullptr) {
-      statement.bindNoCopy(index, kept->data());
-    } else {
-      statement.bind(index, std::string(*kept));
-    }
-  } else {
-    statement.bind(index);
+    return sqlite3_bind_int64(statement, index, *number);
   }
+  if (const auto* text = std::get_if<std::string>(&value)) {
+    return sqlite3_bind_text64(statement, index, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
+  if (const auto* kept = std::get_if<std::string_view>(&value)) {
+    return sqlite3_bind_text64(statement, index, kept->data(), kept->size(), SQLITE_STATIC, SQLITE_UTF8);
+  }
+  return sqlite3_bind_null(statement, index);
 }
 
 } // namespace
@@ -51,9 +47,9 @@ BatchInserter::BatchInserter(StatementCache& statements, const std::string& targ
 {
 }
 
-std::string BatchInserter::single_row_sql(const std::string& target, int columns, const std::string& verb)
+void BatchInserter::prepare(StatementCache& statements, const std::string& target, int columns, const std::string& verb)
 {
-  return insert_sql(verb, target, columns, 1);
+  statements.raw(insert_sql(verb, target, columns, 1));
 }
 
 void BatchInserter::push(Value value)
@@ -67,23 +63,34 @@ void BatchInserter::push(Value value)
   }
 }
 
-void BatchInserter::bind_rows(SQLite::Statement& statement, std::size_t first_row, std::size_t rows)
+void BatchInserter::bind_rows(sqlite3_stmt* statement, std::size_t first_row, std::size_t rows)
 {
+  SQLite::Database& db = m_statements.database();
   for (std::size_t i = 0; i < rows * m_columns; ++i) {
-    bind_value(statement, static_cast<int>(i + 1), m_values[first_row * m_columns + i]);
+    if (const int status = bind_value(statement, static_cast<int>(i + 1), m_values[first_row * m_columns + i]);
+        status != SQLITE_OK) {
+      sqlite3_reset(statement);
+      db.check(status);
+    }
   }
-  statement.exec();
-  statement.reset();
+  const int status = sqlite3_step(statement);
+  sqlite3_reset(statement);
+  if (status != SQLITE_DONE) {
+    db.check(status == SQLITE_ROW ? SQLITE_MISUSE : status);
+  }
 }
 
 void BatchInserter::flush()
 {
   const std::size_t rows = m_values.size() / m_columns;
   if (rows == m_batch_rows) {
-    bind_rows(m_statements.get(m_batch_sql), 0, rows);
+    if (m_batch == nullptr) {
+      m_batch = m_statements.raw(m_batch_sql);
+    }
+    bind_rows(m_batch, 0, rows);
   } else {
     for (std::size_t row = 0; row < rows; ++row) {
-      bind_rows(m_statements.get(m_single_sql), row, 1);
+      bind_rows(m_statements.raw(m_single_sql), row, 1);
     }
   }
   m_values.clear();

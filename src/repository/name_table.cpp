@@ -29,9 +29,8 @@ std::string_view NameTable::insert(std::string_view name, std::int64_t id)
 
 const char* NameTable::copy(std::string_view name)
 {
-  // Each name is followed by a NUL, so that it can be bound as a C string (BatchInserter).
-  if (name.size() + 1 > m_block_left) {
-    const std::size_t bytes = std::max(k_block_bytes, name.size() + 1);
+  if (name.size() > m_block_left || m_block_next == nullptr) {
+    const std::size_t bytes = std::max(k_block_bytes, name.size());
     m_blocks.push_back(std::make_unique_for_overwrite<char[]>(bytes));
     m_block_next = m_blocks.back().get();
     m_block_left = bytes;
@@ -40,9 +39,8 @@ const char* NameTable::copy(std::string_view name)
   if (!name.empty()) {
     std::memcpy(stored, name.data(), name.size());
   }
-  stored[name.size()] = '\0';
-  m_block_next += name.size() + 1;
-  m_block_left -= name.size() + 1;
+  m_block_next += name.size();
+  m_block_left -= name.size();
   return stored;
 }
 

@@ -21,8 +21,7 @@ class NameTable
 public:
   /// The id stored for name, or nullptr when the table does not hold it.
   const std::int64_t* find(std::string_view name) const;
-  /// Stores name with id unless the table holds it already; returns the stored copy of the name,
-  /// which is followed by a NUL byte in memory.
+  /// Stores name with id unless the table holds it already; returns the stored copy of the name.
   std::string_view insert(std::string_view name, std::int64_t id);
   /// Makes room for this many names in all without growing.
   void reserve(std::size_t names) { m_ids.reserve(names); }

@@ -96,8 +96,8 @@ void SqliteRunWriter::prepare_statements(StatementCache& statements)
     statements.get(sql);
   }
   ChunkWriter::prepare_statements(statements);
-  statements.get(BatchInserter::single_row_sql(k_tests_target, k_tests_columns, k_bulk_insert));
-  statements.get(BatchInserter::single_row_sql(k_results_target, k_results_columns, k_bulk_insert));
+  BatchInserter::prepare(statements, k_tests_target, k_tests_columns, k_bulk_insert);
+  BatchInserter::prepare(statements, k_results_target, k_results_columns, k_bulk_insert);
   prepare_test_hash_statements(statements);
   SummaryAccumulator::prepare_statements(statements);
   SlowestKeeper::prepare_statements(statements);

@@ -30,7 +30,7 @@ std::int64_t name_hash(std::string_view name)
 
 void prepare_test_hash_statements(StatementCache& statements)
 {
-  statements.get(BatchInserter::single_row_sql(k_hashes_target, k_hashes_columns, k_insert_verb));
+  BatchInserter::prepare(statements, k_hashes_target, k_hashes_columns, k_insert_verb);
 }
 
 void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests)

@@ -128,7 +128,7 @@ void SummaryAccumulator::add(std::int64_t test, model::Status status, std::optio
 void SummaryAccumulator::prepare_statements(StatementCache& statements)
 {
   statements.raw(std::string(k_select_columns) + " WHERE test = ?");
-  statements.get(BatchInserter::single_row_sql(k_target, k_columns, "INSERT OR REPLACE"));
+  BatchInserter::prepare(statements, k_target, k_columns, "INSERT OR REPLACE");
 }
 
 void SummaryAccumulator::write(StatementCache& statements, std::int64_t run)

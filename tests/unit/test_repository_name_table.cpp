@@ -40,7 +40,6 @@ TEST_CASE("NameTable agrees with std::map through growth, and keeps every stored
     const auto [it, added] = reference.try_emplace(name, i);
     const std::string_view copy = table.insert(name, i);
     CHECK(copy == name);
-    CHECK(copy.data()[copy.size()] == '\0');  // BatchInserter binds it as a C string
     if (added) {
       stored.emplace_back(copy, name);
     }
@@ -132,4 +131,50 @@ TEST_CASE("two names with one hash: the name decides, in the writer and in histo
   REQUIRE(history.size() == 2);
   CHECK(history[1].status == bisectr::model::Status::Fail);
   CHECK(repo->history().test_history("t5").size() == 1);
+}
+
+TEST_CASE("untrusted names go into the batched INSERTs byte for byte (NUL, newline, empty)")
+{
+  bisectr::test::TempDir dir;
+  auto repo = bisectr::repository::open_sqlite_repository(dir.path(), true);
+  // 300 results: two full batches of 128 rows and a remainder written one row at a time; every
+  // seventh fails, so its name (and its predecessor's) is also a column of a `results` row.
+  std::vector<std::string> names;
+  std::vector<bisectr::model::TestResult> results;
+  for (int i = 0; i < 300; ++i) {
+    std::string name = "mod.t" + std::to_string(i);
+    if (i % 50 == 0) {
+      name = std::string("nul\0inside", 10) + std::to_string(i);
+    } else if (i == 7) {
+      name.clear();
+    } else if (i % 11 == 0) {
+      name += "\nsecond line";
+    }
+    names.push_back(name);
+    const auto status = i % 7 == 0 ? bisectr::model::Status::Fail : bisectr::model::Status::Success;
+    results.push_back(bisectr::test::make_result(name, status, "w", i));
+  }
+  bisectr::test::write_run(*repo, results);
+  CHECK(repo->worker_order(1, "w") == names);
+  SQLite::Database db(bisectr::repository::repository_file(dir.path()).string(), SQLite::OPEN_READONLY);
+  const auto text = [](const SQLite::Column& column) {
+    return std::string(static_cast<const char*>(column.getBlob()), static_cast<std::size_t>(column.getBytes()));
+  };
+  std::vector<std::string> stored;
+  SQLite::Statement tests(db, "SELECT name FROM tests ORDER BY id");
+  while (tests.executeStep()) {
+    stored.push_back(text(tests.getColumn(0)));
+  }
+  CHECK(stored == names);
+  SQLite::Statement failures(db, "SELECT sequence, test_name, previous_name FROM results ORDER BY sequence");
+  int rows = 0;
+  while (failures.executeStep()) {
+    const auto sequence = static_cast<std::size_t>(failures.getColumn(0).getInt64());
+    CHECK(text(failures.getColumn(1)) == names[sequence]);
+    if (sequence > 0) {
+      CHECK(text(failures.getColumn(2)) == names[sequence - 1]);
+    }
+    ++rows;
+  }
+  CHECK(rows == 43);  // 0, 7, ..., 294
 }
