@@ -109,7 +109,7 @@ void print_json_document(const Differences& d, Context& context)
 
 void run_compare(const CompareOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   Differences d;
   d.a = resolve_run(*repository, options.run_a);
   d.b = resolve_run(*repository, options.run_b);

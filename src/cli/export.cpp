@@ -38,7 +38,7 @@ void write_run(const ExportOptions& options, repository::Repository& repository,
 
 void run_export(const ExportOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, options.run);
   if (options.output.empty() || options.output == "-") {
     write_run(options, *repository, id, *context.out);

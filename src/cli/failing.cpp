@@ -18,7 +18,7 @@ struct FailingOptions {
 
 void run_failing(const FailingOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, options.run);
   // The list needs no tracebacks: inflating them is most of the work on a big run.
   auto failures = repository->failing(id, options.json || !options.list);

@@ -134,7 +134,7 @@ void run_flaky(const FlakyOptions& options, Context& context)
   if (!options.since.empty()) {
     filter.since = report::parse_time_arg(options.since, std::chrono::time_point_cast<std::chrono::nanoseconds>(util::SystemClock{}.wall_now()));
   }
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   // Only the tests that failed can rank; the others are counted, not read.
   const auto failed = repository->history().failed_test_stats(filter);
   const auto ranked = report::rank_flaky(failed.tests, report::cluster_options(*repository, failed.tests));

@@ -52,7 +52,7 @@ void print_sparkline(const std::string& test_id, const std::vector<repository::H
 
 void run_history(const HistoryOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   const auto entries = repository->history().test_history(options.test_id);
   if (entries.empty()) {
     throw util::UsageError("no results for test '" + report::terminal_safe(options.test_id) + "' in the repository");

@@ -17,7 +17,7 @@ struct LastOptions {
 
 void run_last(const LastOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, "last");
   auto summary = *repository->run_summary(id);
   auto failures = repository->failing(id);

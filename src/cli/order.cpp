@@ -21,7 +21,7 @@ struct OrderOptions {
 
 void run_order(const OrderOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, options.run);
   auto worker = choose_worker(*repository, id, options.worker);
   auto order = repository->worker_order(id, worker);

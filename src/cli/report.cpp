@@ -88,7 +88,7 @@ void run_report(const ReportOptions& options, Context& context)
   if (chosen > 1) {
     throw util::UsageError("report takes one of RUN, --bisect SESSION or --flaky");
   }
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   const std::string kind = options.flaky ? "flaky" : (options.session ? "bisect" : "run");
   const PageWriter write = options.flaky     ? flaky_writer(*repository, options)
                            : options.session ? session_writer(*repository, *options.session)

@@ -18,7 +18,7 @@ struct RunsOptions {
 
 void run_runs(const RunsOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto runs = repository->list_runs();
   if (options.limit > 0 && runs.size() > options.limit) {
     runs.erase(runs.begin(), runs.end() - static_cast<std::ptrdiff_t>(options.limit));

@@ -78,7 +78,7 @@ void print_json_show(const Context& context, const model::RunSummary& summary, c
 
 void run_show(const ShowOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, options.run);
   auto summary = *repository->run_summary(id);
   auto workers = repository->workers(id);

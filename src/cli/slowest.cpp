@@ -19,7 +19,7 @@ struct SlowestOptions {
 
 void run_slowest(const SlowestOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   auto id = resolve_run(*repository, options.run);
   auto timings = repository->slowest(id, options.count);
   if (options.json) {

@@ -21,7 +21,7 @@ std::string time_or_dash(const std::optional<model::TimePoint>& time)
 
 void run_stats(const StatsOptions& options, Context& context)
 {
-  auto repository = context.open_repository();
+  auto repository = context.open_repository_to_read();
   const auto stats = repository->history().stats();
   if (options.json) {
     auto json = report::to_json(stats);
