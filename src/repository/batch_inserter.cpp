@@ -32,7 +32,9 @@ int bind_value(sqlite3_stmt* statement, int index, const Value& value)
     return sqlite3_bind_text64(statement, index, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
   }
   if (const auto* kept = std::get_if<std::string_view>(&value)) {
-    return sqlite3_bind_text64(statement, index, kept->data(), kept->size(), SQLITE_STATIC, SQLITE_UTF8);
+    // An empty view may have no data at all, and SQLite binds a null pointer as NULL, not ''.
+    return sqlite3_bind_text64(statement, index, kept->empty() ? "" : kept->data(), kept->size(), SQLITE_STATIC,
+                               SQLITE_UTF8);
   }
   return sqlite3_bind_null(statement, index);
 }

@@ -29,7 +29,7 @@ std::string_view NameTable::insert(std::string_view name, std::int64_t id)
 
 const char* NameTable::copy(std::string_view name)
 {
-  if (name.size() > m_block_left || m_block_next == nullptr) {
+  if (name.size() > m_block_left) {
     const std::size_t bytes = std::max(k_block_bytes, name.size());
     m_blocks.push_back(std::make_unique_for_overwrite<char[]>(bytes));
     m_block_next = m_blocks.back().get();
