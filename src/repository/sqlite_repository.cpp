@@ -56,6 +56,10 @@ SQLite::Database open_database(const std::filesystem::path& file, bool create, c
   // directory at the next write) was about 3 ms of a short `bisectr run`; bisectr keeps the WAL
   // short itself (see fold_wal_before_write and ~SqliteRepository).
   sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
+  // Nor does SQLite copy the log back right after a commit that made it longer than 1,000 pages:
+  // a failure there (a full disk) was reported as the failure of the COMMIT, of a run that was
+  // recorded. A write folds the log first, and closing copies back a long one (see above).
+  db.exec("PRAGMA wal_autocheckpoint = 0");
   return db;
 }
 

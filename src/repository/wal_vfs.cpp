@@ -1,6 +1,7 @@
 #include "wal_vfs.hpp"
 
 #include "bisectr/util/error.hpp"
+#include "buffered_file.hpp"
 
 #include <sqlite3.h>
 
@@ -15,7 +16,7 @@ constexpr const char* k_name = "bisectr-unix";
 sqlite3_vfs* g_base = nullptr;
 sqlite3_vfs g_vfs{};
 
-int open_file(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags)
+int open_below(sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags)
 {
   if ((flags & SQLITE_OPEN_WAL) != 0 && (flags & SQLITE_OPEN_CREATE) != 0 && name != nullptr) {
     // Without SQLITE_OPEN_CREATE the unix VFS neither creates the file nor marks it for a
@@ -27,6 +28,12 @@ int open_file(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* file, i
   return g_base->xOpen(g_base, name, file, flags, out_flags);
 }
 
+int open_file(sqlite3_vfs* /*vfs*/, sqlite3_filename name, sqlite3_file* file, int flags, int* out_flags)
+{
+  sqlite3_file* below = buffered_file_below(file);
+  return attach_buffered_file(name, file, flags, open_below(name, below, flags, out_flags));
+}
+
 void register_vfs()
 {
   g_base = sqlite3_vfs_find(nullptr);
@@ -36,6 +43,7 @@ void register_vfs()
   g_vfs = *g_base;  // every other method, and the unix VFS's own pAppData, as they are
   g_vfs.pNext = nullptr;
   g_vfs.zName = k_name;
+  g_vfs.szOsFile = buffered_file_size(g_base->szOsFile);
   g_vfs.xOpen = open_file;
   if (sqlite3_vfs_register(&g_vfs, 0) != SQLITE_OK) {
     throw util::RepositoryError("cannot register the SQLite VFS " + std::string(k_name));
