@@ -38,7 +38,10 @@ constexpr std::size_t k_batch_results = 256;
 constexpr std::size_t k_batches_in_flight = 4;
 
 // Batches of results from the parsing thread to the writing one; at most k_batches_in_flight
-// wait, so memory stays bounded whatever the stream's size.
+// wait, so memory stays bounded whatever the stream's size. The writer hands each batch back once
+// written and the parser empties it: the results' strings are freed on the thread that allocated
+// them (glibc frees another thread's block under its arena's lock) and off the writer's, the
+// slow half.
 class ResultPipe
 {
 public:
@@ -58,6 +61,12 @@ public:
       m_changed.notify_all();
     }
     batch = {};
+    if (!m_written.empty()) {
+      batch = std::move(m_written.back());
+      m_written.pop_back();
+    }
+    lock.unlock();
+    batch.clear();
     batch.reserve(k_batch_results);
     return true;
   }
@@ -69,10 +78,14 @@ public:
     m_finished = true;
     m_changed.notify_all();
   }
-  /// Takes the next batch; false once the parser finished and every batch was taken.
+  /// Hands back the batch written (if any) and takes the next; false once the parser finished and
+  /// every batch was taken.
   bool pop(std::vector<model::TestResult>& batch)
   {
     std::unique_lock lock(m_mutex);
+    if (!batch.empty() && !m_finished) {
+      m_written.push_back(std::move(batch));
+    }
     m_changed.wait(lock, [&] { return m_finished || !m_batches.empty(); });
     if (m_batches.empty()) {
       return false;
@@ -101,6 +114,7 @@ private:
   std::mutex m_mutex;
   std::condition_variable m_changed;
   std::deque<std::vector<model::TestResult>> m_batches;
+  std::vector<std::vector<model::TestResult>> m_written;  ///< written, for the parser to empty
   std::exception_ptr m_error;
   bool m_finished = false;
   bool m_cancelled = false;

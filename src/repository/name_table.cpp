@@ -11,20 +11,29 @@ constexpr std::size_t k_block_bytes = std::size_t{1} << 20;
 
 } // namespace
 
+const NameTable::Entry* NameTable::find(const Key& key) const
+{
+  const auto found = m_ids.find(key);
+  return found == m_ids.end() ? nullptr : &*found;
+}
+
 const std::int64_t* NameTable::find(std::string_view name) const
 {
-  const auto found = m_ids.find(name);
-  return found == m_ids.end() ? nullptr : &found->second;
+  const Entry* found = find(Key(name));
+  return found == nullptr ? nullptr : &found->second;
+}
+
+const NameTable::Entry& NameTable::insert(const Key& key, std::int64_t id)
+{
+  if (const Entry* found = find(key)) {
+    return *found;
+  }
+  return *m_ids.emplace(key.moved_to(copy(key.name())), id).first;
 }
 
 std::string_view NameTable::insert(std::string_view name, std::int64_t id)
 {
-  if (const auto found = m_ids.find(name); found != m_ids.end()) {
-    return found->first;
-  }
-  const std::string_view stored(copy(name), name.size());
-  m_ids.emplace(stored, id);
-  return stored;
+  return insert(Key(name), id).first.name();
 }
 
 const char* NameTable::copy(std::string_view name)

@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include <future>
 #include <utility>
 #include <vector>
 
@@ -51,6 +52,9 @@ constexpr int k_results_columns = 14;
 // every page each batch touched into it (a fifth of an import). A failed statement fails the
 // whole run here anyway, and the run's transaction is rolled back.
 constexpr const char* k_bulk_insert = "INSERT OR FAIL";
+// Hashing and sorting 100,000 new names took about 14 ms of a 100,000-test import's commit; from
+// this many on they are hashed on a thread of their own while the commit writes the rest.
+constexpr std::size_t k_hash_apart = 4096;
 constexpr const char* k_insert_worker = "INSERT INTO workers (run, name) VALUES (?, ?)";
 constexpr const char* k_set_metadata = "INSERT OR REPLACE INTO run_metadata (run, key, value) VALUES (?, ?, ?)";
 constexpr const char* k_max_result = "SELECT coalesce(max(id), 0) FROM results";
@@ -147,11 +151,11 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
 {
   check_open();
   write([&] {
-    const std::int64_t test = intern_test(result.test_id);
+    const auto [test, name] = intern_test(result.test_id);
     const std::int64_t worker = worker_id(result.worker);
     const std::int64_t result_id = m_next_result++;
     add_to_order(worker, result_id, test, result);  // reads the worker's latest result first
-    std::optional<Previous> previous = previous_test(result, test, worker);
+    std::optional<Previous> previous = previous_test(result, test, name, worker);
     if (model::is_failure(result.status)) {
       // Failures are rows as well: `failing`, `flaky` and the attachments read them there.
       insert_result(result_id, result, test, worker, std::move(previous));
@@ -169,7 +173,8 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
 }
 
 std::optional<SqliteRunWriter::Previous> SqliteRunWriter::previous_test(const model::TestResult& result,
-                                                                       std::int64_t test, std::int64_t worker)
+                                                                       std::int64_t test, std::string_view name,
+                                                                       std::int64_t worker)
 {
   // A worker's results arrive in its execution order (RunWriter's contract).
   Latest& latest = m_latest_of_worker[worker];
@@ -180,7 +185,7 @@ std::optional<SqliteRunWriter::Previous> SqliteRunWriter::previous_test(const mo
   }
   latest.sequence = result.sequence;
   latest.test = test;
-  latest.name = result.test_id;
+  latest.name = name;
   return before;
 }
 
@@ -204,7 +209,7 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
   // (v9): `failing` and `flaky` read both from the failing index, with no lookup into tests.
   m_results.push(previous ? Value(previous->test) : Value());
   m_results.push(model::is_failure(result.status) ? Value(result.test_id) : Value());
-  m_results.push(previous ? Value(std::move(previous->name)) : Value());
+  m_results.push(previous ? Value(previous->name) : Value());
 }
 
 void SqliteRunWriter::insert_attachment(std::int64_t result_id, const model::Attachment& attachment)
@@ -234,16 +239,17 @@ void SqliteRunWriter::count(model::Status status)
   }
 }
 
-std::int64_t SqliteRunWriter::intern_test(const std::string& name)
+SqliteRunWriter::Interned SqliteRunWriter::intern_test(const std::string& name)
 {
-  if (const std::int64_t* known = m_tests.find(name)) {
-    return *known;
+  const NameTable::Key key(name);
+  if (const NameTable::Entry* known = m_tests.find(key)) {
+    return {known->second, known->first.name()};
   }
   // Past a sixteenth of the known ids looked up one by one, read them all (when not too many).
   if (!m_all_tests_cached && m_known_tests <= k_preload_limit && ++m_lookups > m_known_tests / k_lookups_per_preload) {
     cache_known_tests();
-    if (const std::int64_t* known = m_tests.find(name)) {
-      return *known;
+    if (const NameTable::Entry* known = m_tests.find(key)) {
+      return {known->second, known->first.name()};
     }
   }
   // With every known id cached, a miss is a new test and needs no lookup.
@@ -258,16 +264,14 @@ std::int64_t SqliteRunWriter::intern_test(const std::string& name)
     select.reset();
   }
   if (id != 0) {
-    m_tests.insert(name, id);
-    return id;
+    return {id, m_tests.insert(key, id).first.name()};
   }
   // One copy of a new name: the table's, which also feeds the batched INSERTs.
   id = m_next_test++;
-  const std::string_view stored = m_tests.insert(name, id);
+  const std::string_view stored = m_tests.insert(key, id).first.name();
   m_new_tests.push(id);
   m_new_tests.push(stored);
-  m_new_names.emplace_back(stored, id);
-  return id;
+  return {id, stored};
 }
 
 void SqliteRunWriter::read_next_ids()
@@ -425,12 +429,28 @@ model::RunId SqliteRunWriter::commit()
     }
     update.bind(8, m_run);
     update.exec();
+    // The run's new tests are those of its ids past the known ones; their names are in m_tests,
+    // which nothing changes from here on.
+    const auto new_tests = static_cast<std::size_t>(m_next_test - 1 - m_known_tests);
+    std::future<std::vector<TestHash>> hashes =
+        std::async(new_tests >= k_hash_apart ? std::launch::async : std::launch::deferred, [this, new_tests] {
+          if (new_tests == 0) {
+            return std::vector<TestHash>{};  // a bisect trial, an until-failure loop: no table walk
+          }
+          return sorted_test_hashes(new_tests, [this](const auto& visit) {
+            m_tests.for_each([&](const NameTable::Entry& entry) {
+              if (entry.second > m_known_tests) {
+                visit(entry.first.name(), entry.second);
+              }
+            });
+          });
+        });
     m_new_tests.flush();
-    insert_test_hashes(m_statements, std::move(m_new_names));
     m_results.flush();
     m_chunks.finish();
     m_summary.write(m_statements, m_run);
     m_slowest.write(m_statements, m_run);
+    insert_test_hashes(m_statements, hashes.get());
     m_statements.reset_all();  // a statement left on a row would keep its read open past COMMIT
     m_transaction.commit();
   });

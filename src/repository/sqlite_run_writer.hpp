@@ -55,18 +55,24 @@ private:
   void check_open() const;
   /// Runs a step, marking the writer failed (and translating the error) if SQLite throws.
   template <typename Step> void write(const Step& step);
-  /// The test just before a failure on its worker: its id and name.
+  /// The test just before a failure on its worker: its id and name (stored in m_tests).
   struct Previous {
     std::int64_t test = 0;
-    std::string name;
+    std::string_view name;
   };
   void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker,
                      std::optional<Previous> previous);
   /// The test just before this result on its worker, for failures only (NULL otherwise).
-  std::optional<Previous> previous_test(const model::TestResult& result, std::int64_t test, std::int64_t worker);
+  std::optional<Previous> previous_test(const model::TestResult& result, std::int64_t test, std::string_view name,
+                                        std::int64_t worker);
   void insert_attachment(std::int64_t result_id, const model::Attachment& attachment);
   void count(model::Status status);
-  std::int64_t intern_test(const std::string& name);
+  /// A test's id and its name as stored in m_tests (valid while the writer lives).
+  struct Interned {
+    std::int64_t id = 0;
+    std::string_view name;
+  };
+  Interned intern_test(const std::string& name);
   /// Reads the next free result and test ids.
   void read_next_ids();
   /// Reads every known test id into the cache (see k_preload_limit).
@@ -98,15 +104,13 @@ private:
   SummaryAccumulator m_summary{0};
   SlowestKeeper m_slowest;
   NameTable m_tests;
-  /// The run's new tests (their names stored in m_tests) and their ids, for test_hashes.
-  std::vector<std::pair<std::string_view, std::int64_t>> m_new_names;
   std::unordered_map<std::string, std::int64_t> m_strings;
   std::unordered_map<std::string, std::int64_t> m_workers;
   /// A worker's latest result: what a failure after it records as its previous test.
   struct Latest {
     std::int64_t sequence = 0;
     std::int64_t test = 0;  ///< 0: none yet
-    std::string name;
+    std::string_view name;  ///< stored in m_tests
   };
   /// Per worker id.
   std::unordered_map<std::int64_t, Latest> m_latest_of_worker;

@@ -33,17 +33,11 @@ void prepare_test_hash_statements(StatementCache& statements)
   BatchInserter::prepare(statements, k_hashes_target, k_hashes_columns, k_insert_verb);
 }
 
-void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests)
+void insert_test_hashes(StatementCache& statements, const std::vector<TestHash>& rows)
 {
-  if (tests.empty()) {
+  if (rows.empty()) {
     return;  // most runs (a bisect trial, an until-failure loop) add no test: build no batch SQL
   }
-  std::vector<std::pair<std::int64_t, std::int64_t>> rows;
-  rows.reserve(tests.size());
-  for (const auto& [name, id] : tests) {
-    rows.emplace_back(name_hash(name), id);
-  }
-  std::sort(rows.begin(), rows.end());
   BatchInserter insert(statements, k_hashes_target, k_hashes_columns, k_batch_rows, k_insert_verb);
   for (const auto& [hash, id] : rows) {
     insert.push(hash);
@@ -108,9 +102,12 @@ void fill_test_hashes(SQLite::Database& db)
       names.emplace_back(all.getColumn(0).getString(), all.getColumn(1).getInt64());
     }
   }
-  std::vector<std::pair<std::string_view, std::int64_t>> views(names.begin(), names.end());
   StatementCache statements(db);
-  insert_test_hashes(statements, std::move(views));
+  insert_test_hashes(statements, sorted_test_hashes(names.size(), [&names](const auto& visit) {
+                       for (const auto& [name, id] : names) {
+                         visit(name, id);
+                       }
+                     }));
   statements.reset_all();
 }
 

@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -30,8 +32,23 @@ inline constexpr const char* k_find_test_sql =
 /// Prepares in the cache the statement insert_test_hashes uses for a short run.
 void prepare_test_hash_statements(StatementCache& statements);
 
-/// Inserts the hashes of these new tests (name, id), sorted by hash: in order into the index.
-void insert_test_hashes(StatementCache& statements, std::vector<std::pair<std::string_view, std::int64_t>> tests);
+/// A row of test_hashes: (hash, id).
+using TestHash = std::pair<std::int64_t, std::int64_t>;
+
+/// The rows of test_hashes for the new tests `each` visits, sorted by hash (so that they go in
+/// order into the index): each(visit) calls visit(name, id) for every test, `count` of them. Pure:
+/// the run writer calls it on a thread of its own.
+template <typename Each> std::vector<TestHash> sorted_test_hashes(std::size_t count, Each each)
+{
+  std::vector<TestHash> rows;
+  rows.reserve(count);
+  each([&rows](std::string_view name, std::int64_t id) { rows.emplace_back(name_hash(name), id); });
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+/// Inserts rows sorted as sorted_test_hashes returns them.
+void insert_test_hashes(StatementCache& statements, const std::vector<TestHash>& rows);
 
 /// The ids `select_ids_sql` returns (one column; ?1 bound to run when given).
 std::vector<std::int64_t> select_ids(SQLite::Database& db, const char* select_ids_sql, std::optional<std::int64_t> run);
