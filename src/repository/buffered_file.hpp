@@ -24,6 +24,11 @@ namespace bisectr::repository::detail {
 // write, sync, truncate, size or mapping call on the file until it is closed: SQLite cannot go
 // on as if it had been made (it ignores the result of SQLITE_FCNTL_CKPT_DONE, but then truncates
 // or syncs the database file, or gives up at its next read of it).
+//
+// Two more departures from the file below, both for the WAL: while its connection checkpoints, it
+// reads 64 KiB ahead (the checkpoint reads each frame's page with a call of its own); and asked to
+// truncate itself to nothing (a TRUNCATE checkpoint), a WAL of up to repository::k_kept_wal_bytes
+// zeroes its header instead, which empties it for SQLite, and keeps its blocks.
 
 /// Bytes a VFS reserves per file (szOsFile) to wrap files of `below_size` bytes.
 int buffered_file_size(int below_size);

@@ -12,6 +12,7 @@
 #include "sqlite_support.hpp"
 #include "test_names.hpp"
 #include "test_summary.hpp"
+#include "wal_fold.hpp"
 #include "wal_vfs.hpp"
 
 #include <sqlite3.h>
@@ -129,14 +130,14 @@ SqliteRepository::~SqliteRepository()
   // Commits stay in the WAL when a connection closes. The next process to open the file rebuilds
   // the WAL's index by reading it (about 1.7 ms per MiB here) and forgets how much of it was
   // already copied back. Writes keep the log short (see fold_wal_before_write); a log file grown
-  // past k_checkpoint_wal_bytes by a large import is copied back and truncated here, so that the
+  // past k_checkpoint_wal_bytes by a large import is copied back and emptied here, so that the
   // read commands after the import do not each rebuild its index. With another process reading
   // or writing, it copies what it can without waiting and returns SQLITE_BUSY; a later close retries.
-  std::error_code error;
-  // Where SQLite keeps the WAL (beside the real file when bisectr.db is a symbolic link).
+  // Where SQLite keeps the WAL (beside the real file when bisectr.db is a symbolic link). Its
+  // current generation counts, not the file's size: the VFS keeps the blocks of a WAL that was
+  // copied back and emptied (see buffered_file.cpp).
   const char* wal = sqlite3_filename_wal(sqlite3_db_filename(m_db.getHandle(), "main"));
-  const auto wal_bytes = wal ? std::filesystem::file_size(wal, error) : 0;
-  if (!error && wal_bytes > k_checkpoint_wal_bytes) {
+  if (wal != nullptr && wal_longer_than(wal, k_checkpoint_wal_bytes)) {
     sqlite3_busy_timeout(m_db.getHandle(), 0);  // no waiting for another process's readers at close
     sqlite3_wal_checkpoint_v2(m_db.getHandle(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
   }

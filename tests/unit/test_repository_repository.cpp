@@ -4,9 +4,11 @@
 #include "bisectr/util/error.hpp"
 #include "fakes/temp_dir.hpp"
 #include "test_repository_support.hpp"
+#include "wal_fold.hpp"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <doctest/doctest.h>
+#include <array>
 #include <fstream>
 #include <stdexcept>
 
@@ -409,8 +411,35 @@ TEST_CASE("repository: closing leaves small WALs and folds large ones back")
     write_run(*repo, results);
     CHECK(wal_bytes() > repository::k_checkpoint_wal_bytes);
   }
-  CHECK(wal_bytes() == 0);
+  // Folded back and emptied: the file keeps its blocks (it is under k_kept_wal_bytes), but its
+  // header no longer holds the WAL magic number, so it holds no frame.
+  const auto kept = wal_bytes();
+  CHECK(kept > repository::k_checkpoint_wal_bytes);
+  CHECK(kept < repository::k_kept_wal_bytes);
+  CHECK_FALSE(repository::detail::wal_longer_than(wal, 0));
+  {
+    std::ifstream file(wal, std::ios::binary);
+    std::array<char, 32> header{};
+    REQUIRE(file.read(header.data(), header.size()));
+    CHECK(header == std::array<char, 32>{});
+  }
+  {
+    // SQLite's own VFS finds everything in the database file.
+    SQLite::Database plain((dir / "repo" / "bisectr.db").string(), SQLite::OPEN_READONLY);
+    CHECK(plain.execAndGet("SELECT count(*) FROM runs").getInt() == 2);
+    CHECK(plain.execAndGet("SELECT count(*) FROM tests").getInt() == 5001);
+  }
   auto repo = repository::open_sqlite_repository(dir / "repo", false);
   CHECK(repo->list_runs().size() == 2);
   CHECK(repo->run_summary(2)->counts.total == 5000);
+  // The next write starts a generation at the start of the file, over the old frames.
+  write_run(*repo, {make_result("pkg.test_b", Status::Success, "worker-0", 0, 1.0, 0.5)});
+  CHECK(repository::detail::wal_longer_than(wal, 0));
+  CHECK_FALSE(repository::detail::wal_longer_than(wal, 16 * (repository::k_page_size + 24)));
+  CHECK(wal_bytes() == kept);
+  auto other = repository::open_sqlite_repository(dir / "repo", false);
+  CHECK(other->list_runs().size() == 3);
+  CHECK(other->run_summary(2)->counts.total == 5000);
+  SQLite::Database db((dir / "repo" / "bisectr.db").string(), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA integrity_check").getString() == "ok");
 }

@@ -1,6 +1,7 @@
 #include "bisectr/repository/repository.hpp"
 #include "fakes/temp_dir.hpp"
 #include "test_repository_support.hpp"
+#include "wal_fold.hpp"
 
 #include <doctest/doctest.h>
 
@@ -10,6 +11,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -81,19 +83,25 @@ TEST_CASE("repository: a commit fsyncs the directory only when it created the WA
 
 namespace {
 
-// Write system calls this process has made so far (pwrite included), from /proc/self/io.
-long write_calls()
+// Read or write system calls (pread and pwrite included) this process has made so far, from
+// /proc/self/io: `counter` is "syscr:" or "syscw:".
+long io_calls(const std::string& counter)
 {
   std::ifstream io("/proc/self/io");
   std::string key;
   long value = 0;
   while (io >> key >> value) {
-    if (key == "syscw:") {
+    if (key == counter) {
       return value;
     }
   }
-  FAIL("no syscw in /proc/self/io");
+  FAIL("no " << counter << " in /proc/self/io");
   return 0;
+}
+
+long write_calls()
+{
+  return io_calls("syscw:");
 }
 
 // `count` results of new tests with long names, spread over two workers.
@@ -117,10 +125,10 @@ std::string integrity(const std::filesystem::path& dir)
 
 } // namespace
 
-TEST_CASE("repository: a run's WAL frames reach the file in a few large writes")
+TEST_CASE("repository: a run's WAL frames reach the file in a few large writes, and are read back so")
 {
   test::TempDir dir;
-  auto repo = repository::open_sqlite_repository(dir.path(), true);
+  std::unique_ptr<repository::Repository> repo = repository::open_sqlite_repository(dir.path(), true);
   write_run(*repo, many_results(10, "warm"));
   const auto wal = dir.path() / "bisectr.db-wal";
   const long before = write_calls();
@@ -135,9 +143,23 @@ TEST_CASE("repository: a run's WAL frames reach the file in a few large writes")
   // What was written is all there, for this connection and for a new one.
   CHECK(repo->list_runs().size() == 2);
   CHECK(repo->results(2, false).size() == 20000);
+  // Closing copies the long WAL back: the checkpoint reads every frame's page, in the order of
+  // the frames, 64 KiB at a time.
+  REQUIRE(repository::detail::wal_longer_than(wal, repository::k_checkpoint_wal_bytes));
+  const long reads_before = io_calls("syscr:");
+  repo.reset();
+  const long reads = io_calls("syscr:") - reads_before;
+  INFO("read calls at close " << reads);
+  CHECK_FALSE(repository::detail::wal_longer_than(wal, 0));
+  CHECK(reads < frames / 2);
+  // All of it is in the database file now, for bisectr and for SQLite's own VFS.
   auto other = repository::open_sqlite_repository(dir.path(), false);
   CHECK(other->results(2, false).size() == 20000);
   CHECK(other->worker_order(2, "worker-1").size() == 10000);
+  CHECK(other->worker_order(2, "worker-0").front() == many_results(1, "pkg").front().test_id);
+  CHECK(integrity(dir.path()) == "ok");
+  SQLite::Database plain(repository::repository_file(dir.path()).string(), SQLite::OPEN_READONLY);
+  CHECK(plain.execAndGet("SELECT count(*) FROM tests").getInt() == 20010);
 }
 
 TEST_CASE("repository: a connection without bisectr's VFS reads every commit while the writer stays open")

@@ -120,6 +120,9 @@ inline constexpr std::uintmax_t k_fold_wal_bytes = 256 * 1024;
 /// Closing a repository whose log file is larger than this (after a large import) copies it back
 /// and truncates the file, so that the next process does not rebuild the index of a long log.
 inline constexpr std::uintmax_t k_checkpoint_wal_bytes = 1024 * 1024;
+/// A WAL copied back and emptied at close keeps its blocks up to this size (only its header is
+/// zeroed, which makes it empty to SQLite); a longer one is truncated (src/repository/buffered_file.cpp).
+inline constexpr std::uintmax_t k_kept_wal_bytes = std::uintmax_t{64} << 20;
 
 /// Opens the SQLite repository in dir (dir/bisectr.db); creates it when create is true and it
 /// does not exist; throws util::RepositoryError when it cannot (or util::UsageError when absent).
