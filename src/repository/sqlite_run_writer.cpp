@@ -158,7 +158,7 @@ void SqliteRunWriter::add_result(const model::TestResult& result)
     std::optional<Previous> previous = previous_test(result, test, name, worker);
     if (model::is_failure(result.status)) {
       // Failures are rows as well: `failing`, `flaky` and the attachments read them there.
-      insert_result(result_id, result, test, worker, std::move(previous));
+      insert_result(result_id, result, {test, name}, worker, std::move(previous));
     }
     const std::optional<std::int64_t> duration = duration_ns(result);
     m_summary.add(test, result.status, duration);
@@ -189,13 +189,13 @@ std::optional<SqliteRunWriter::Previous> SqliteRunWriter::previous_test(const mo
   return before;
 }
 
-void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test,
+void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& result, Interned test,
                                     std::int64_t worker, std::optional<Previous> previous)
 {
   const auto value = [](std::optional<std::int64_t> number) -> Value { return number ? Value(*number) : Value(); };
   m_results.push(id);
   m_results.push(m_run);
-  m_results.push(test);
+  m_results.push(test.id);
   m_results.push(worker);
   m_results.push(result.sequence);
   m_results.push(std::int64_t{static_cast<int>(result.status)});
@@ -208,7 +208,7 @@ void SqliteRunWriter::insert_result(std::int64_t id, const model::TestResult& re
   // Failures keep their name beside the id (schema v7), and the name of the test before them
   // (v9): `failing` and `flaky` read both from the failing index, with no lookup into tests.
   m_results.push(previous ? Value(previous->test) : Value());
-  m_results.push(model::is_failure(result.status) ? Value(result.test_id) : Value());
+  m_results.push(model::is_failure(result.status) ? Value(test.name) : Value());
   m_results.push(previous ? Value(previous->name) : Value());
 }
 

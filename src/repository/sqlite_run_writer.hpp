@@ -60,8 +60,7 @@ private:
     std::int64_t test = 0;
     std::string_view name;
   };
-  void insert_result(std::int64_t id, const model::TestResult& result, std::int64_t test, std::int64_t worker,
-                     std::optional<Previous> previous);
+
   /// The test just before this result on its worker, for failures only (NULL otherwise).
   std::optional<Previous> previous_test(const model::TestResult& result, std::int64_t test, std::string_view name,
                                         std::int64_t worker);
@@ -73,6 +72,8 @@ private:
     std::string_view name;
   };
   Interned intern_test(const std::string& name);
+  void insert_result(std::int64_t id, const model::TestResult& result, Interned test, std::int64_t worker,
+                     std::optional<Previous> previous);
   /// Reads the next free result and test ids.
   void read_next_ids();
   /// Reads every known test id into the cache (see k_preload_limit).
