@@ -1,4 +1,5 @@
 #include "buffered_file.hpp"
+#include "wal_fold.hpp"
 
 #include "bisectr/repository/repository.hpp"
 
@@ -164,7 +165,8 @@ int read_file(sqlite3_file* file, void* data, int amount, sqlite3_int64 offset)
   return below(self).xRead(self->below, data, amount, offset);
 }
 
-// A checkpoint of the database file's connection begins or ends: its WAL reads ahead meanwhile.
+// A checkpoint of the database file's connection begins or ends (called once the file and its
+// WAL have written what they held): its WAL reads ahead meanwhile.
 // Frames up to the size the checkpoint began with do not change under it (another writer only
 // appends past the last frame, and no one starts the WAL over before the checkpoint is done).
 void mark_checkpoint(BufferedFile* database, bool begins)
@@ -177,7 +179,7 @@ void mark_checkpoint(BufferedFile* database, bool begins)
   wal->ahead_limit = 0;
   if (begins) {
     sqlite3_int64 size = 0;
-    if (write_held(wal) == SQLITE_OK && below(wal).xFileSize(wal->below, &size) == SQLITE_OK) {
+    if (wal->error == SQLITE_OK && below(wal).xFileSize(wal->below, &size) == SQLITE_OK) {
       wal->ahead_limit = size;
     }
   } else {
@@ -218,13 +220,14 @@ template <auto Method, typename... Args> int then(sqlite3_file* file, Args... ar
 
 // SQLite truncates the WAL to nothing after a TRUNCATE checkpoint copied all of it back (bisectr's
 // close after a large import). Freeing a WAL's blocks took 6-8 ms for 15 MB on this disk (mounted
-// with discard), and the next large import allocates them again. Up to k_kept_wal bytes the WAL
-// (repository::k_kept_wal_bytes) keeps its blocks and only its header is zeroed: a WAL whose header lacks the magic number is
-// empty to SQLite (recovery stops at the header; the next write puts a new one there and its
-// frames after it), to wal_longer_than, and to any other SQLite program. SQLite does this while it
-// holds the WAL's write and checkpoint locks, so no other connection writes the WAL meanwhile.
+// with discard), and the next large import allocates them again. A WAL of up to
+// repository::k_kept_wal_bytes keeps its blocks and only its header is zeroed: a WAL whose header
+// lacks the magic number is empty to SQLite (recovery stops at the header; the next write puts a
+// new one there and its frames after it), to wal_longer_than, and to any other SQLite program.
+// SQLite does this while it holds the WAL's write and checkpoint locks, so no other connection
+// writes the WAL meanwhile.
 constexpr auto k_kept_wal = static_cast<sqlite3_int64>(k_kept_wal_bytes);
-constexpr int k_wal_header_bytes = 32;
+constexpr auto k_header = static_cast<sqlite3_int64>(k_wal_header_bytes);
 
 int truncate_file(sqlite3_file* file, sqlite3_int64 size)
 {
@@ -235,9 +238,9 @@ int truncate_file(sqlite3_file* file, sqlite3_int64 size)
   self->ahead_used = 0;
   sqlite3_int64 current = 0;
   if (self->is_wal && size == 0 && below(self).xFileSize(self->below, &current) == SQLITE_OK &&
-      current >= k_wal_header_bytes && current <= k_kept_wal) {
+      current >= k_header && current <= k_kept_wal) {
     static constexpr std::array<char, k_wal_header_bytes> zeros{};
-    return below(self).xWrite(self->below, zeros.data(), k_wal_header_bytes, 0);
+    return below(self).xWrite(self->below, zeros.data(), static_cast<int>(k_header), 0);
   }
   return below(self).xTruncate(self->below, size);
 }

@@ -12,7 +12,6 @@ namespace bisectr::repository::detail {
 
 namespace {
 
-constexpr std::size_t k_wal_header = 32;
 constexpr std::size_t k_frame_header = 24;
 
 std::uint32_t big_endian(const unsigned char* bytes)
@@ -47,7 +46,7 @@ private:
 bool wal_longer_than(const std::filesystem::path& wal, std::uintmax_t bytes)
 {
   const File file(wal);
-  std::array<unsigned char, k_wal_header> header{};
+  std::array<unsigned char, k_wal_header_bytes> header{};
   if (!file.read(header.data(), header.size(), 0)) {
     return false;
   }
@@ -59,9 +58,9 @@ bool wal_longer_than(const std::filesystem::path& wal, std::uintmax_t bytes)
   // The frame that ends past `bytes`: if it belongs to this generation, so do all before it
   // (SQLite writes a generation's frames in order from the start of the file).
   const std::uintmax_t frame = k_frame_header + page_size;
-  const std::uintmax_t frames = bytes < k_wal_header ? 0 : (bytes - k_wal_header) / frame;
+  const std::uintmax_t frames = bytes < k_wal_header_bytes ? 0 : (bytes - k_wal_header_bytes) / frame;
   std::array<unsigned char, k_frame_header> frame_header{};
-  if (!file.read(frame_header.data(), frame_header.size(), k_wal_header + frames * frame)) {
+  if (!file.read(frame_header.data(), frame_header.size(), k_wal_header_bytes + frames * frame)) {
     return false;
   }
   // Salt-1 and salt-2: header bytes 16-23, frame header bytes 8-15.

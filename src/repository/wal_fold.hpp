@@ -1,11 +1,15 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 
 struct sqlite3;
 
 namespace bisectr::repository::detail {
+
+/// The size of a WAL file's header (the WAL format: https://sqlite.org/fileformat2.html#walformat).
+inline constexpr std::size_t k_wal_header_bytes = 32;
 
 /// Whether the write-ahead log at `wal` holds more than `bytes` of frames of its current
 /// generation. A log that SQLite started over keeps its file size, and the frames of the older
