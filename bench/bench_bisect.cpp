@@ -1,5 +1,6 @@
 // bench_bisect: the bisect engine against by-hand halving on seeded simulated scenarios, plus the
-// information bound, the --parallel wall-time ratio, and the planning time / memory at scale.
+// information bound and the unknown-rate bound (each one-culprit cell against its own two), the
+// --parallel wall-time ratio, and the planning time / memory at scale.
 #include "bisectr/bisect/engine.hpp"
 #include "bisectr/bisect/information.hpp"
 #include "bisectr/bisect/search.hpp"
@@ -162,6 +163,14 @@ void run_cell(const Settings& settings, std::size_t n, double q, std::size_t k, 
       std::printf(" test-s ratio %.2fx", hand.mean(hand.seconds) / ours.mean(ours.seconds));
     }
   };
+  if (k == 1 && !settings.only_baseline) {
+    // One culprit: the cell's runs against its own two bounds (Fano's, and the unknown-rate one).
+    double q0 = noise ? q * test::k_noise_ratio : 0.0;
+    double fano = bisect::information_bound_runs(n + 1, q, q0, settings.confidence);
+    double unknown = bisect::unknown_rate_bound(n, q, q0, settings.confidence).runs;
+    std::printf(" | bounds %.0f / %.0f: %.2fx / %.2fx", fano, unknown, ours.mean(ours.runs) / fano,
+                ours.mean(ours.runs) / unknown);
+  }
   if (settings.baseline) {
     print_by_hand(settings.halving, by_hand);
   }
@@ -313,6 +322,12 @@ int main(int argc, char** argv)
   }
   double bound = bisect::information_bound_runs(501, 1.0 / 30.0, 0.0, settings.confidence);
   std::printf("information bound (n=500, q=1/30, q0=0, c=%.2f, M=501): %.0f runs\n", settings.confidence, bound);
+  // The same cell for a method that must also be right when the victim fails on its own, at a rate
+  // it does not know (docs/bisect.md, "A bound for an unknown rate").
+  bisect::UnknownRateBound unknown = bisect::unknown_rate_bound(500, 1.0 / 30.0, 0.0, settings.confidence);
+  std::printf("unknown-rate bound (n=500, q=1/30, c=%.2f, also right for a victim failing alone at rate %.4f): %.0f "
+              "runs = %.2fx the information bound\n",
+              settings.confidence, unknown.alone_rate, unknown.runs, unknown.runs / bound);
   for (std::size_t n : settings.sizes) {
     for (double inverse : settings.rate_inverses) {
       for (std::size_t k : settings.polluters) {

@@ -46,6 +46,48 @@ double information_bound_runs(std::size_t hypotheses, double q, double q0, doubl
   return std::max(0.0, bits) / capacity(q, q0);
 }
 
+double bernoulli_relative_entropy(double a, double b)
+{
+  double nats = 0.0;
+  if (a > 0.0) {
+    nats += a * std::log(a / b);
+  }
+  if (a < 1.0) {
+    nats += (1.0 - a) * (std::log1p(-a) - std::log1p(-b));
+  }
+  return nats;
+}
+
+UnknownRateBound unknown_rate_bound(std::size_t candidates, double q, double q0, double confidence)
+{
+  UnknownRateBound bound;
+  if (candidates == 0 || q <= 0.0 || q > 1.0 || q0 < 0.0 || q0 >= q) {
+    return bound;
+  }
+  // A run holding the culprit tells it from a victim failing alone at rate r by kl(q, r) nats in
+  // expectation, a run without it by kl(q0, r). Between q0 and q the first falls and the second
+  // rises with r: the larger of the two is least where they are equal, found by bisection in log r.
+  double low = q0 > 0.0 ? q0 : q * 1e-12;
+  double high = q;
+  for (int step = 0; step < 200; ++step) {
+    double middle = std::sqrt(low * high);
+    if (bernoulli_relative_entropy(q, middle) > bernoulli_relative_entropy(q0, middle)) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  bound.alone_rate = std::sqrt(low * high);
+  double per_run =
+      std::max(bernoulli_relative_entropy(q, bound.alone_rate), bernoulli_relative_entropy(q0, bound.alone_rate));
+  // Right with probability c under every culprit, and naming some culprit with probability at most
+  // 1 - c for the victim failing alone: averaged over the culprit's place, at most (1 - c) / m each.
+  double wrong = (1.0 - confidence) / static_cast<double>(candidates);
+  double needed = confidence > wrong ? bernoulli_relative_entropy(confidence, wrong) : 0.0;
+  bound.runs = needed / per_run;
+  return bound;
+}
+
 std::size_t runs_to_reproduce(double q, double confidence)
 {
   if (q >= 1.0) {

@@ -12,7 +12,6 @@ namespace {
 
 constexpr double k_median_seconds = 0.2;
 constexpr double k_log_sigma = 1.0;
-constexpr double k_noise_ratio = 1.0 / 20.0;
 constexpr std::size_t k_estimate_failures = 3;
 constexpr std::size_t k_max_retries = 100;
 

@@ -11,6 +11,9 @@
 
 namespace bisectr::test {
 
+/// Background failures (noise) fail at this share of q.
+inline constexpr double k_noise_ratio = 1.0 / 20.0;
+
 /// What to generate: n candidates, k polluters (2 = both needed), failure rate q, noise q0 = q/20.
 struct ScenarioSpec
 {

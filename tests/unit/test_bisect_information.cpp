@@ -32,6 +32,56 @@ TEST_CASE("bisect::information_gain")
   }
 }
 
+TEST_CASE("bisect::bernoulli_relative_entropy")
+{
+  CHECK(bernoulli_relative_entropy(0.5, 0.5) == doctest::Approx(0.0));
+  CHECK(bernoulli_relative_entropy(1.0, 0.5) == doctest::Approx(std::log(2.0)));
+  CHECK(bernoulli_relative_entropy(0.0, 0.2) == doctest::Approx(-std::log(0.8)));
+  // 0.95 ln(0.95 / 1e-4) + 0.05 ln(0.05 / (1 - 1e-4))
+  CHECK(bernoulli_relative_entropy(0.95, 1e-4) == doctest::Approx(8.5513131).epsilon(1e-6));
+}
+
+TEST_CASE("bisect::unknown_rate_bound")
+{
+  SUBCASE("the goal cell: n = 500, q = 1/30, c = 0.95 needs about 690 runs, 1.5x the design's 460")
+  {
+    UnknownRateBound bound = unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.95);
+    CHECK(bound.runs == doctest::Approx(689.958).epsilon(1e-4));
+    CHECK(bound.alone_rate == doctest::Approx(1.0 / 30.0 / 2.70618).epsilon(1e-4));
+    // The rate it settles on makes a run with the culprit and one without it equally telling.
+    CHECK(bernoulli_relative_entropy(1.0 / 30.0, bound.alone_rate) ==
+          doctest::Approx(-std::log1p(-bound.alone_rate)).epsilon(1e-9));
+    CHECK(bound.runs > 1.45 * information_bound_runs(501, 1.0 / 30.0, 0.0, 0.95));
+  }
+  SUBCASE("a deterministic culprit against a victim failing half the time alone")
+  {
+    UnknownRateBound bound = unknown_rate_bound(500, 1.0, 0.0, 0.95);
+    CHECK(bound.alone_rate == doctest::Approx(0.5).epsilon(1e-9));
+    CHECK(bound.runs == doctest::Approx(8.5513131 / std::log(2.0)).epsilon(1e-6));
+  }
+  SUBCASE("more candidates or a higher confidence need more runs")
+  {
+    CHECK(unknown_rate_bound(64, 1.0 / 30.0, 0.0, 0.95).runs == doctest::Approx(532.389).epsilon(1e-4));
+    CHECK(unknown_rate_bound(5000, 1.0 / 30.0, 0.0, 0.95).runs > unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.95).runs);
+    CHECK(unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.99).runs > unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.95).runs);
+  }
+  SUBCASE("background failures make each run tell less")
+  {
+    UnknownRateBound bound = unknown_rate_bound(500, 1.0 / 30.0, 1.0 / 600.0, 0.95);
+    CHECK(bound.alone_rate > 1.0 / 600.0);
+    CHECK(bound.alone_rate < 1.0 / 30.0);
+    CHECK(bernoulli_relative_entropy(1.0 / 30.0, bound.alone_rate) ==
+          doctest::Approx(bernoulli_relative_entropy(1.0 / 600.0, bound.alone_rate)).epsilon(1e-9));
+    CHECK(bound.runs > unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.95).runs);
+  }
+  SUBCASE("nothing to name, or no failure to see")
+  {
+    CHECK(unknown_rate_bound(0, 0.5, 0.0, 0.95).runs == 0.0);
+    CHECK(unknown_rate_bound(10, 0.0, 0.0, 0.95).runs == 0.0);
+    CHECK(unknown_rate_bound(10, 0.1, 0.1, 0.95).runs == 0.0);
+  }
+}
+
 TEST_CASE("bisect::runs_to_reproduce")
 {
   CHECK(runs_to_reproduce(1.0, 0.95) == 1);
