@@ -323,7 +323,7 @@ int main(int argc, char** argv)
   double bound = bisect::information_bound_runs(501, 1.0 / 30.0, 0.0, settings.confidence);
   std::printf("information bound (n=500, q=1/30, q0=0, c=%.2f, M=501): %.0f runs\n", settings.confidence, bound);
   // The same cell for a method that must also be right when the victim fails on its own, at a rate
-  // it does not know (docs/bisect.md, "A bound for an unknown rate").
+  // it does not know (docs/bisect.md, session 22).
   bisect::UnknownRateBound unknown = bisect::unknown_rate_bound(500, 1.0 / 30.0, 0.0, settings.confidence);
   std::printf("unknown-rate bound (n=500, q=1/30, c=%.2f, also right for a victim failing alone at rate %.4f): %.0f "
               "runs = %.2fx the information bound\n",

@@ -74,7 +74,7 @@ TEST_CASE("bisect::unknown_rate_bound")
           doctest::Approx(bernoulli_relative_entropy(1.0 / 600.0, bound.alone_rate)).epsilon(1e-9));
     CHECK(bound.runs > unknown_rate_bound(500, 1.0 / 30.0, 0.0, 0.95).runs);
   }
-  SUBCASE("nothing to name, or no failure to see")
+  SUBCASE("nothing to name, or no run that tells the two apart")
   {
     CHECK(unknown_rate_bound(0, 0.5, 0.0, 0.95).runs == 0.0);
     CHECK(unknown_rate_bound(10, 0.0, 0.0, 0.95).runs == 0.0);
